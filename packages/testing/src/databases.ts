@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import mariadb from "mariadb";
+import { migrate, parseDatabaseUrl } from "@gacha/migrate";
+
+/** Server the integration tests use; each suite works in databases of its own there. */
+export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/test";
+
+const repoRoot = path.resolve(__dirname, "../../..");
+export const migrationsDir = (db: "gacha" | "item") => path.join(repoRoot, "prisma", db, "migrations");
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** A plain driver pool for assertions straight against the tables. */
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+/** Creates a uniquely named database, applies the given schema's migrations (if any). */
+export async function createTestDatabase(prefix: string, schema?: "gacha" | "item"): Promise<TestDatabase> {
+  const name = `t_${prefix}_${randomBytes(5).toString("hex")}`;
+  const u = new URL(TEST_SERVER_URL);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const { database: _ignored, ...server } = parseDatabaseUrl(url);
+  const admin = await mariadb.createConnection({ ...server, connectTimeout: 5_000 });
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  if (schema) await migrate({ url, migrationsDir: migrationsDir(schema) });
+  const pool = mariadb.createPool({ ...server, database: name, connectionLimit: 4, bigIntAsNumber: false });
+  return {
+    name,
+    url,
+    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)) as T[],
+    drop: async () => {
+      await pool.end();
+      const conn = await mariadb.createConnection({ ...server, connectTimeout: 5_000 });
+      try {
+        await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await conn.end();
+      }
+    },
+  };
+}

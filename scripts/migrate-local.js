@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// `npm run migrate`: creates the gacha and item databases if missing and
+// applies their migrations, with the same URLs the services use locally.
+"use strict";
+const { execFileSync } = require("node:child_process");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..");
+const env = {
+  GACHA_DATABASE_URL: "mysql://root@127.0.0.1:3306/gacha",
+  ITEM_DATABASE_URL: "mysql://root@127.0.0.1:3306/item",
+  ...process.env,
+};
+for (const db of ["gacha", "item"]) {
+  execFileSync(
+    path.join(root, "node_modules", ".bin", "tsx"),
+    ["--conditions=development", "packages/migrate/src/cli.ts", "deploy", "--create-database",
+      "--migrations", `prisma/${db}/migrations`, "--url-env", `${db.toUpperCase()}_DATABASE_URL`],
+    { cwd: root, env, stdio: "inherit" },
+  );
+}
