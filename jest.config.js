@@ -2,18 +2,10 @@
 // tests. Integration tests use the real MariaDB (TEST_DATABASE_URL), each suite
 // in fresh databases it creates and drops. The e2e tier has its own config.
 /** @type {import('jest').Config} */
-const base = {
-  preset: "ts-jest",
-  testEnvironment: "node",
-  // Resolve workspace packages to their TypeScript sources, as tsx does in dev.
-  moduleNameMapper: { "^@gacha/(proto|runtime|migrate|testing)$": "<rootDir>/packages/$1/src" },
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json", diagnostics: { warnOnly: false } }] },
-};
 module.exports = {
-  ...base,
+  ...require("./jest.base"),
   testMatch: ["<rootDir>/{packages,services,k8s,scripts}/**/test/**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/dist/", "/e2e/", "/container/"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   maxWorkers: 2,
   testTimeout: 30_000,
 };
-module.exports.base = base;

@@ -1,0 +1,11 @@
+// Settings shared by jest.config.js (unit + integration) and jest.e2e.config.js.
+/** @type {import('jest').Config} */
+module.exports = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  // Resolve workspace packages to their TypeScript sources, as tsx does in dev.
+  moduleNameMapper: { "^@gacha/(proto|runtime|migrate|testing)$": "<rootDir>/packages/$1/src" },
+  // Type errors are caught by `npm run typecheck` (tsc over sources and tests);
+  // ts-jest only transpiles (isolatedModules), which keeps the suite fast.
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }] },
+};

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm run dev`: the three services on this machine, each under nodemon + tsx,
+// so saving a .ts file restarts only the service it belongs to (a change in
+// packages/ restarts all of them). Run `npm run migrate` first (npm run dev does).
+"use strict";
+const concurrently = require("concurrently").default ?? require("concurrently");
+
+// Defaults for a person at a terminal; anything already set wins.
+const env = {
+  LOG_FORMAT: "pretty",
+  GRPC_REFLECTION: "true",
+  ...process.env,
+};
+const services = [
+  { name: "item", prefixColor: "blue" },
+  { name: "gacha", prefixColor: "magenta" },
+  { name: "gateway", prefixColor: "green" },
+];
+const { result } = concurrently(
+  services.map((s) => ({ ...s, command: `npm run dev --silent -w services/${s.name}`, env })),
+  { killOthersOn: ["failure"], restartTries: 0, prefix: "name" },
+);
+result.then(
+  () => process.exit(0),
+  () => process.exit(1),
+);
