@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs podman, buildah, runc, debootstrap and friends from Debian's apt
+# repositories (idempotent: does nothing if podman already works).
+#
+# Settings: this repo keeps its own containers.conf (runc, capped ulimits)
+# in scripts/containers/containers.conf. /etc is left alone; callers do
+#   source scripts/containers/podman-env.sh
+# (which exports CONTAINERS_CONF=<repo>/scripts/containers/containers.conf).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=podman-env.sh
+source "${HERE}/podman-env.sh"
+
+PKGS=(podman buildah runc debootstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins)
+
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+
+need_install=0
+if ! command -v podman >/dev/null 2>&1 || ! podman info >/dev/null 2>&1; then
+  need_install=1
+fi
+for tool in buildah runc debootstrap; do
+  command -v "$tool" >/dev/null 2>&1 || need_install=1
+done
+
+if [ "$need_install" -eq 1 ]; then
+  echo "install-podman: installing ${PKGS[*]}"
+  start=$(date +%s)
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${PKGS[@]}"
+  echo "install-podman: apt-get took $(( $(date +%s) - start ))s"
+else
+  echo "install-podman: podman already works; nothing to install"
+fi
+
+if [ ! -f "$CONTAINERS_CONF" ]; then
+  echo "install-podman: missing $CONTAINERS_CONF" >&2
+  exit 1
+fi
+
+echo "install-podman: CONTAINERS_CONF=$CONTAINERS_CONF"
+podman --version
+buildah --version
+runc --version | head -n1
+debootstrap --version
+podman info --format 'runtime={{.Host.OCIRuntime.Name}} storage={{.Store.GraphDriverName}} root={{.Store.GraphRoot}}'
