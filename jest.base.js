@@ -7,5 +7,9 @@ module.exports = {
   moduleNameMapper: { "^@gacha/(proto|runtime|migrate|testing)$": "<rootDir>/packages/$1/src" },
   // Type errors are caught by `npm run typecheck` (tsc over sources and tests);
   // ts-jest only transpiles (isolatedModules), which keeps the suite fast.
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }] },
+  transform: {
+    // Prisma's generated client: import() must become require() (see the file).
+    "/src/generated/prisma/.+\\.ts$": "<rootDir>/scripts/jest-prisma-cjs.js",
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }],
+  },
 };

@@ -25,7 +25,9 @@ export const unavailable = (message: string, cause?: unknown) =>
 // Signs that the database (or another dependency) could not be reached, as
 // reported by Prisma, its MariaDB driver adapter, the driver or Node itself.
 const UNAVAILABLE_CODES = new Set([
-  "P1001", "P1002", "P1008", "P1017", "P2024", // Prisma: unreachable, timeout, closed, pool timeout
+  // Prisma: unreachable, timeout, closed, pool timeout, no connection for a
+  // transaction in time, write conflict or deadlock (retryable)
+  "P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034",
   "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND",
   "ER_GET_CONNECTION_TIMEOUT", "ER_CONNECTION_TIMEOUT", "ER_SOCKET_UNEXPECTED_CLOSE",
   "ER_CONNECTION_ALREADY_CLOSED", "ER_POOL_ALREADY_CLOSED", "ER_CLOSING_POOL",

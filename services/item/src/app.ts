@@ -1,0 +1,46 @@
+import path from "node:path";
+import { startGrpcServer, type Logger } from "@gacha/runtime";
+import type { ItemConfig } from "./config";
+import { createPrisma } from "./db";
+import { itemServiceBinding } from "./grpc-service";
+import { createInventoryRepository } from "./inventory-repository";
+
+export interface ItemApp {
+  port: number;
+  close(): Promise<void>;
+}
+
+// Resolves to <repo>/proto from both src/ and dist/.
+const protoRoot = path.resolve(__dirname, "../../../proto");
+
+/** Builds and starts the item service; tests pass ITEM_GRPC_PORT 0. */
+export async function createItemApp(config: ItemConfig, logger: Logger): Promise<ItemApp> {
+  const prisma = createPrisma(config.ITEM_DATABASE_URL, config.ITEM_DB_POOL_SIZE);
+  const repo = createInventoryRepository(prisma);
+  let server;
+  try {
+    server = await startGrpcServer({
+      host: config.GRPC_HOST,
+      port: config.ITEM_GRPC_PORT,
+      services: [itemServiceBinding(repo, logger)],
+      logger,
+      ...(config.GRPC_REFLECTION
+        ? { reflection: { protoRoot, files: ["gacha/v1/gacha.proto", "item/v1/item.proto"] } }
+        : {}),
+    });
+  } catch (err) {
+    await prisma.$disconnect();
+    throw err;
+  }
+  const running = server;
+  return {
+    port: running.port,
+    async close() {
+      try {
+        await running.shutdown(config.SHUTDOWN_TIMEOUT_MS);
+      } finally {
+        await prisma.$disconnect();
+      }
+    },
+  };
+}

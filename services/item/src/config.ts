@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { commonConfig, env, loadConfig } from "@gacha/runtime";
+
+// Keys are the environment variable names the Kubernetes manifests use.
+const itemConfigSchema = z.object({
+  ...commonConfig,
+  GRPC_REFLECTION: env.boolean(false),
+  ITEM_DATABASE_URL: env.mysqlUrl("mysql://root@127.0.0.1:3306/item"),
+  ITEM_DB_POOL_SIZE: env.positiveInt(10),
+  GRPC_HOST: z.string().min(1).default("0.0.0.0"),
+  ITEM_GRPC_PORT: env.port(50052),
+});
+
+export type ItemConfig = z.infer<typeof itemConfigSchema>;
+
+export function loadItemConfig(environment: NodeJS.ProcessEnv = process.env): ItemConfig {
+  return loadConfig(itemConfigSchema, environment);
+}
