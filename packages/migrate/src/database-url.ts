@@ -1,7 +1,31 @@
 import type { ConnectionConfig } from "mariadb";
 
+export type DatabaseConnection = Pick<
+  ConnectionConfig,
+  "host" | "port" | "user" | "password" | "ssl" | "allowPublicKeyRetrieval"
+> & { database: string };
+
+// URL parameters understood, named as in Prisma's MySQL connection URLs where
+// Prisma has one. Anything else is refused rather than silently ignored.
+const PARAMS: Record<string, (value: string, into: DatabaseConnection) => void> = {
+  // TLS to an external database: strict verifies the server certificate.
+  sslaccept: (v, into) => {
+    if (v !== "strict" && v !== "accept_invalid_certs") throw new Error("sslaccept must be strict or accept_invalid_certs");
+    into.ssl = { rejectUnauthorized: v === "strict" };
+  },
+  ssl: (v, into) => {
+    if (v !== "true" && v !== "false") throw new Error("ssl must be true or false");
+    if (v === "true") into.ssl = into.ssl ?? { rejectUnauthorized: true };
+  },
+  // MySQL 8's caching_sha2_password over plain TCP needs the server's RSA key.
+  allowPublicKeyRetrieval: (v, into) => {
+    if (v !== "true" && v !== "false") throw new Error("allowPublicKeyRetrieval must be true or false");
+    into.allowPublicKeyRetrieval = v === "true";
+  },
+};
+
 /** Connection settings for the mariadb driver from a mysql:// URL. */
-export function parseDatabaseUrl(url: string): ConnectionConfig & { database: string } {
+export function parseDatabaseUrl(url: string): DatabaseConnection {
   let u: URL;
   try {
     u = new URL(url);
@@ -15,11 +39,19 @@ export function parseDatabaseUrl(url: string): ConnectionConfig & { database: st
   if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
     throw new Error("database URL must name a database of letters, digits and underscores");
   }
-  return {
+  const config: DatabaseConnection = {
     host: u.hostname || "127.0.0.1",
     port: u.port ? Number(u.port) : 3306,
     user: decodeURIComponent(u.username) || "root",
     password: decodeURIComponent(u.password) || undefined,
     database,
   };
+  for (const [name, value] of u.searchParams) {
+    const apply = PARAMS[name];
+    if (!apply) {
+      throw new Error(`database URL parameter ${name} is not supported (supported: ${Object.keys(PARAMS).join(", ")})`);
+    }
+    apply(value, config);
+  }
+  return config;
 }

@@ -10,14 +10,8 @@ export type ItemPrisma = InstanceType<typeof PrismaClient>;
  * retried by the gacha relay) instead of holding it until its deadline.
  */
 export function createPrisma(url: string, poolSize: number): ItemPrisma {
-  // Only the URL's fields: mariadb's ConnectionConfig and PoolConfig types disagree on the rest.
-  const { host, port, user, password, database } = parseDatabaseUrl(url);
   const adapter = new PrismaMariaDb({
-    host,
-    port,
-    user,
-    password,
-    database,
+    ...parseDatabaseUrl(url),
     connectionLimit: poolSize,
     connectTimeout: 2000,
     acquireTimeout: 1000,
