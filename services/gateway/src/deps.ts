@@ -1,0 +1,11 @@
+import type { gachaV1, itemV1 } from "@gacha/proto";
+import type { Logger } from "@gacha/runtime";
+
+/** What createServer needs: clients come from createClients (or a test). */
+export interface GatewayDeps {
+  gacha: gachaV1.GachaServiceClient;
+  item: itemV1.ItemServiceClient;
+  /** Deadline of every upstream call (GRPC_DEADLINE_MS). */
+  deadlineMs: number;
+  logger: Logger;
+}

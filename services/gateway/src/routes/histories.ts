@@ -1,0 +1,30 @@
+import { Router } from "express";
+import { callUnary } from "@gacha/runtime";
+import type { GatewayDeps } from "../deps";
+import { itemJson, timestampJson } from "../json";
+import { parseCursor, parseLimit, parseUserIdParam } from "../validation";
+import { methodNotAllowed } from "./method-not-allowed";
+
+export function historiesRoutes({ gacha, deadlineMs }: GatewayDeps): Router {
+  const router = Router();
+  router
+    .route("/histories/:user_id")
+    .get(async (req, res) => {
+      const request = {
+        userId: parseUserIdParam(req.params.user_id),
+        limit: parseLimit(req.query.limit),
+        cursor: parseCursor(req.query.cursor),
+      };
+      const page = await callUnary(gacha.getHistories.bind(gacha), request, { deadlineMs });
+      res.json({
+        histories: page.histories.map((h) => ({
+          draw_id: h.drawId,
+          ...itemJson(h.item),
+          created_at: timestampJson(h.createdAt),
+        })),
+        next_cursor: page.nextCursor === "" ? null : page.nextCursor,
+      });
+    })
+    .all(methodNotAllowed("GET", "HEAD"));
+  return router;
+}

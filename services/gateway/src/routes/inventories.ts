@@ -1,0 +1,19 @@
+import { Router } from "express";
+import { callUnary } from "@gacha/runtime";
+import type { GatewayDeps } from "../deps";
+import { countJson, itemJson } from "../json";
+import { parseUserIdParam } from "../validation";
+import { methodNotAllowed } from "./method-not-allowed";
+
+export function inventoriesRoutes({ item, deadlineMs }: GatewayDeps): Router {
+  const router = Router();
+  router
+    .route("/inventories/:user_id")
+    .get(async (req, res) => {
+      const userId = parseUserIdParam(req.params.user_id);
+      const inventory = await callUnary(item.getInventory.bind(item), { userId }, { deadlineMs });
+      res.json({ items: inventory.items.map((e) => ({ ...itemJson(e.item), count: countJson(e.count) })) });
+    })
+    .all(methodNotAllowed("GET", "HEAD"));
+  return router;
+}

@@ -1,0 +1,40 @@
+import express from "express";
+import type { ErrorRequestHandler } from "express";
+import { gachaV1, itemV1 } from "@gacha/proto";
+import type { GatewayDeps } from "./deps";
+import { HttpError, sendError, toHttpError } from "./http-errors";
+import { requestLog } from "./request-log";
+import { drawRoutes } from "./routes/draw";
+import { healthRoutes } from "./routes/health";
+import { historiesRoutes } from "./routes/histories";
+import { inventoriesRoutes } from "./routes/inventories";
+import { createUpstreamHealth } from "./upstream-health";
+
+export type { GatewayDeps } from "./deps";
+
+/** Builds the HTTP app (does not listen): main.ts listens, tests use supertest. */
+export function createServer(deps: GatewayDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  // Plain querystring: ?limit=1&limit=2 is an array (rejected), never a nested object.
+  app.set("query parser", "simple");
+  app.use(requestLog(deps.logger));
+
+  const upstreams = createUpstreamHealth({
+    gacha: { service: gachaV1.GachaServiceClient.serviceName, client: deps.gacha },
+    item: { service: itemV1.ItemServiceClient.serviceName, client: deps.item },
+  });
+  app.use(healthRoutes(upstreams));
+  app.use(drawRoutes(deps));
+  app.use(historiesRoutes(deps));
+  app.use(inventoriesRoutes(deps));
+
+  app.use((req, _res, next) => next(new HttpError(404, "NOT_FOUND", `no route for ${req.method} ${req.path}`)));
+  // Handles everything, body-parser errors included: Express's HTML error page is never reached.
+  const onError: ErrorRequestHandler = (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    sendError(res, toHttpError(err, deps.logger));
+  };
+  app.use(onError);
+  return app;
+}
