@@ -1,4 +1,4 @@
-export { databasePoolConfig, parseDatabaseUrl } from "./database-url";
+export { createDatabasePool, databasePoolConfig, parseDatabaseUrl } from "./database-url";
 export { migrate, pendingMigrations, createDatabase, MigrationError } from "./migrate";
 export type { MigrateOptions, MigrateResult } from "./migrate";
 export { readMigrations } from "./migrations-folder";

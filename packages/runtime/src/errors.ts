@@ -33,16 +33,26 @@ const UNAVAILABLE_CODES = new Set([
   "ER_CONNECTION_ALREADY_CLOSED", "ER_POOL_ALREADY_CLOSED", "ER_CLOSING_POOL",
   "ER_SERVER_SHUTDOWN", "ER_CON_COUNT_ERROR", "ER_LOCK_WAIT_TIMEOUT", "ER_LOCK_DEADLOCK",
 ]);
-const UNAVAILABLE_MESSAGE = /pool timeout|connection (refused|closed|lost|timeout)|can't reach database|socket has unexpectedly been closed|server has gone away|Lost connection|ECONNREFUSED|retrieve connection from pool/i;
+const UNAVAILABLE_MESSAGE = /pool timeout|connection (refused|closed|lost|timeout)|can't reach database|socket has unexpectedly been closed|server has gone away|Lost connection|ECONNREFUSED|ECONNRESET|retrieve (a )?connection from pool/i;
+// The same, as MySQL/MariaDB error numbers in a Prisma driver adapter error's
+// `originalCode`: mariadb's pool timeout (45028; its message changed between
+// driver versions), socket closed (45009), too many connections (1040),
+// server shutdown (1053), server gone away / lost (2006, 2013), connection
+// killed (1927), lock wait timeout (1205), deadlock (1213).
+const UNAVAILABLE_DB_ERRNOS = new Set(["45028", "45009", "1040", "1053", "2006", "2013", "1927", "1205", "1213"]);
 
 /** True when `err`, or anything in its cause chain, says a dependency is unreachable. */
 export function isUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 8; depth++) {
-    const rec = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; errno?: unknown };
+    // Driver adapters keep the driver's own cause as a plain string.
+    if (typeof e === "string") return UNAVAILABLE_MESSAGE.test(e);
+    const rec = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; errno?: unknown; originalCode?: unknown; meta?: unknown };
     if (typeof rec.code === "string" && UNAVAILABLE_CODES.has(rec.code)) return true;
+    if (typeof rec.originalCode === "string" && UNAVAILABLE_DB_ERRNOS.has(rec.originalCode)) return true;
     if (typeof rec.kind === "string" && /DatabaseNotReachable|SocketTimeout|ConnectionClosed|TransactionWriteConflict/.test(rec.kind)) return true;
     if (typeof rec.message === "string" && UNAVAILABLE_MESSAGE.test(rec.message)) return true;
-    e = rec.cause;
+    // Prisma puts the driver adapter's error under meta, not cause.
+    e = rec.cause ?? (rec.meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError;
   }
   return false;
 }

@@ -43,9 +43,12 @@ const FIXED_MESSAGES = new Map<status, string>([
 ]);
 
 // body-parser errors carry `type`; their status is 4xx for client faults.
+// Errors it passes through from zlib (a body that does not decode with its
+// Content-Encoding) have no `type`, only http-errors' `status` and `expose`.
 interface BodyParserError {
-  type: string;
+  type?: string;
   status: number;
+  expose?: boolean;
   limit?: number;
 }
 const BODY_ERRORS: Record<string, (e: BodyParserError) => HttpError> = {
@@ -58,14 +61,14 @@ const BODY_ERRORS: Record<string, (e: BodyParserError) => HttpError> = {
 
 function isBodyParserError(err: unknown): err is BodyParserError {
   const e = err as Partial<BodyParserError> | null;
-  return typeof e?.type === "string" && typeof e.status === "number";
+  return typeof e?.status === "number" && (typeof e.type === "string" || e.expose === true);
 }
 
 /** Turns anything thrown while handling a request into the error the client sees. */
 export function toHttpError(err: unknown, logger: Logger): HttpError {
   if (err instanceof HttpError) return err;
   if (isBodyParserError(err)) {
-    const known = BODY_ERRORS[err.type];
+    const known = err.type === undefined ? undefined : BODY_ERRORS[err.type];
     if (known) return known(err);
     if (err.status >= 400 && err.status < 500) return badRequest("invalid request body");
   }

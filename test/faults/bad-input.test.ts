@@ -1,0 +1,83 @@
+// Malformed requests the gateway's own table (services/gateway/test/bad-input.test.ts)
+// does not list: each is a 4xx JSON error in the documented format, never a
+// 5xx, and nothing is written to either database.
+import request from "supertest";
+import type { TestDatabase } from "@gacha/testing";
+import { createClients, type Clients } from "../../services/gateway/src/clients";
+import { createServer } from "../../services/gateway/src/server";
+import type { GachaApp } from "../../services/gacha/src/app";
+import type { ItemApp } from "../../services/item/src/app";
+import { createDatabases, logger, startGacha, startItem } from "./support";
+
+let gachaDb: TestDatabase;
+let itemDb: TestDatabase;
+let item: ItemApp;
+let gacha: GachaApp;
+let clients: Clients;
+let app: ReturnType<typeof createServer>;
+
+beforeAll(async () => {
+  ({ gachaDb, itemDb } = await createDatabases("f_bad"));
+  item = await startItem(itemDb.url);
+  gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
+  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
+  app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+});
+
+afterAll(async () => {
+  clients?.close();
+  await gacha?.close();
+  await item?.close();
+  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
+});
+
+const cursorOf = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+const json = (body: string) => () => request(app).post("/draw").set("content-type", "application/json").send(body);
+const get = (path: string) => () => request(app).get(path);
+
+const cases: { name: string; send: () => request.Test; status: number; code: string }[] = [
+  { name: "user_id 1e400 (Infinity once parsed)", send: json('{"user_id": 1e400}'), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "user_id repeated, the last one a string", send: json('{"user_id": 1, "user_id": "1"}'), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "user_id a numeric string beyond 2^63", send: json('{"user_id": "9223372036854775808"}'), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "count a float", send: json('{"user_id": 1, "count": 1.5}'), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "count negative", send: json('{"user_id": 1, "count": -1}'), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "an extra nested field", send: json('{"user_id": 1, "options": {"free": true}}'), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "a body of 1 MiB", send: json(JSON.stringify({ user_id: 1, pad: "x".repeat(1 << 20) })), status: 413, code: "INVALID_ARGUMENT" },
+  { name: "gzip content-encoding that is not gzip", send: () => request(app).post("/draw").set("content-type", "application/json").set("content-encoding", "gzip").send('{"user_id": 1}'), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "content-type application/x-www-form-urlencoded with JSON text", send: () => request(app).post("/draw").set("content-type", "application/x-www-form-urlencoded").send('{"user_id": 1}'), status: 415, code: "INVALID_ARGUMENT" },
+  { name: "content-type multipart", send: () => request(app).post("/draw").field("user_id", "1"), status: 415, code: "INVALID_ARGUMENT" },
+  { name: "path user_id a float", send: get("/histories/1.5"), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "path user_id with a leading zero", send: get("/inventories/01"), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "path user_id in exponent form", send: get("/inventories/1e3"), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "cursor pointing at id 0", send: get(`/histories/1?cursor=${cursorOf("h1:0")}`), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "cursor beyond 2^63", send: get(`/histories/1?cursor=${cursorOf("h1:9223372036854775808")}`), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "cursor with another version tag", send: get(`/histories/1?cursor=${cursorOf("h2:5")}`), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "cursor non-canonical base64 of a valid one", send: get(`/histories/1?cursor=${cursorOf("h1:5").slice(0, -1)}R`), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "cursor of 65 characters", send: get(`/histories/1?cursor=${"A".repeat(65)}`), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "limit with a plus sign", send: get("/histories/1?limit=%2B5"), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "limit 1000000000000", send: get("/histories/1?limit=1000000000000"), status: 400, code: "INVALID_ARGUMENT" },
+  { name: "POST to an unknown route", send: () => request(app).post("/draws").send({ user_id: 1 }), status: 404, code: "NOT_FOUND" },
+  { name: "PATCH /draw", send: () => request(app).patch("/draw").send({ user_id: 1 }), status: 405, code: "UNIMPLEMENTED" },
+  { name: "POST /healthz", send: () => request(app).post("/healthz").send({}), status: 405, code: "UNIMPLEMENTED" },
+];
+
+it("when the valid cursor the non-canonical case is built from is used, then it is accepted (the case above tests only the encoding)", async () => {
+  await request(app).get(`/histories/1?cursor=${cursorOf("h1:5")}`).expect(200);
+});
+
+it.each(cases)("when $name, then $status $code as JSON, and nothing is written", async ({ send, status, code }) => {
+  const res = await send();
+  expect(res.status).toBe(status);
+  expect(res.headers["content-type"]).toMatch(/^application\/json/);
+  expect(res.body).toEqual({ error: { code, message: expect.any(String) } });
+  expect(res.body.error.message.length).toBeGreaterThan(0);
+});
+
+it("when all of them were sent, then neither database has a row", async () => {
+  await gacha.relay.drainOnce();
+  const count = async (db: TestDatabase, t: string) => Number((await db.query<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${t}`))[0]!.n);
+  const counts = await Promise.all([
+    count(gachaDb, "draws"), count(gachaDb, "histories"), count(gachaDb, "outbox"), count(itemDb, "grants"), count(itemDb, "inventories"),
+  ]);
+  expect(counts).toEqual([0, 0, 0, 0, 0]);
+});

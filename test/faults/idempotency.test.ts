@@ -1,0 +1,81 @@
+// Idempotency-Key end to end (gateway → gacha → item): a repeated request,
+// even many at once, draws once; a key reused with another body is a 409
+// that writes nothing, and keys are global across users.
+import request from "supertest";
+import type { TestDatabase } from "@gacha/testing";
+import { createClients, type Clients } from "../../services/gateway/src/clients";
+import { createServer } from "../../services/gateway/src/server";
+import type { GachaApp } from "../../services/gacha/src/app";
+import type { ItemApp } from "../../services/item/src/app";
+import { createDatabases, expectInvariant, logger, startGacha, startItem, waitForOutboxDrained } from "./support";
+
+let gachaDb: TestDatabase;
+let itemDb: TestDatabase;
+let item: ItemApp;
+let gacha: GachaApp;
+let clients: Clients;
+let app: ReturnType<typeof createServer>;
+
+beforeAll(async () => {
+  ({ gachaDb, itemDb } = await createDatabases("f_idem"));
+  item = await startItem(itemDb.url);
+  gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
+  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
+  app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+});
+
+afterAll(async () => {
+  clients?.close();
+  await gacha?.close();
+  await item?.close();
+  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
+});
+
+const draw = (key: string, body: object) => request(app).post("/draw").set("Idempotency-Key", key).send(body);
+
+async function rowCounts(): Promise<Record<string, number>> {
+  const q = async (db: TestDatabase, t: string) => Number((await db.query<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${t}`))[0]!.n);
+  return {
+    draws: await q(gachaDb, "draws"), histories: await q(gachaDb, "histories"), outbox: await q(gachaDb, "outbox"),
+    grants: await q(itemDb, "grants"), inventories: await q(itemDb, "inventories"),
+  };
+}
+
+it("when 10 identical requests with one key arrive at once, then one draw is made and all 10 get its response", async () => {
+  const responses = await Promise.all(Array.from({ length: 10 }, () => draw("burst-1", { user_id: 701, count: 5 })));
+  expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+  for (const r of responses) expect(r.body).toEqual(responses[0]!.body);
+  await waitForOutboxDrained(gachaDb);
+  const rows = await gachaDb.query<{ n: bigint }>("SELECT COUNT(*) AS n FROM draws WHERE user_id = 701");
+  expect(Number(rows[0]!.n)).toBe(1);
+  await expectInvariant(gachaDb, itemDb);
+});
+
+it("when a key is repeated with the same body, then the first response returns and no row is written in either database", async () => {
+  const first = await draw("repeat-1", { user_id: 702, count: 3 }).expect(200);
+  await waitForOutboxDrained(gachaDb);
+  const before = await rowCounts();
+  const again = await draw("repeat-1", { user_id: 702, count: 3 }).expect(200);
+  expect(again.body).toEqual(first.body);
+  await gacha.relay.drainOnce();
+  expect(await rowCounts()).toEqual(before);
+});
+
+it.each([
+  ["another count", { user_id: 703, count: 2 }],
+  ["another user (keys are global)", { user_id: 704, count: 1 }],
+  ["the maximum count", { user_id: 703, count: 10 }],
+])("when a key is reused with %s, then 409 ALREADY_EXISTS with a clear message and nothing is written", async (_name, body) => {
+  await draw("conflict-1", { user_id: 703, count: 1 }).expect(200);
+  await waitForOutboxDrained(gachaDb);
+  const before = await rowCounts();
+  const res = await draw("conflict-1", body).expect(409);
+  expect(res.body).toEqual({ error: { code: "ALREADY_EXISTS", message: "Idempotency-Key was already used with a different request" } });
+  expect(await rowCounts()).toEqual(before);
+});
+
+it("when count is omitted on the first request and given as 1 on the repeat, then both mean one item and the repeat replays", async () => {
+  const first = await draw("default-count", { user_id: 705 }).expect(200);
+  const again = await draw("default-count", { user_id: 705, count: 1 }).expect(200);
+  expect(again.body).toEqual(first.body);
+});

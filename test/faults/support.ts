@@ -1,0 +1,143 @@
+// Helpers for the fault suites (not a suite): in-process services on fresh
+// databases, a TCP proxy that can be cut, and the end-of-test invariant.
+import { createServer as createTcpServer, connect, type Server, type Socket } from "node:net";
+import { createLogger } from "@gacha/runtime";
+import { createTestDatabase, type TestDatabase } from "@gacha/testing";
+import { createGachaApp, type GachaApp } from "../../services/gacha/src/app";
+import { loadGachaConfig } from "../../services/gacha/src/config";
+import { createItemApp, type ItemApp } from "../../services/item/src/app";
+import { loadItemConfig } from "../../services/item/src/config";
+
+export const logger = createLogger("faults", { level: process.env.TEST_LOG_LEVEL ?? "silent" });
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function createDatabases(prefix: string): Promise<{ gachaDb: TestDatabase; itemDb: TestDatabase }> {
+  const [gachaDb, itemDb] = await Promise.all([
+    createTestDatabase(`${prefix}_g`, "gacha"),
+    createTestDatabase(`${prefix}_i`, "item"),
+  ]);
+  return { gachaDb, itemDb };
+}
+
+export function startItem(databaseUrl: string, port = 0): Promise<ItemApp> {
+  return createItemApp(
+    loadItemConfig({ ITEM_DATABASE_URL: databaseUrl, GRPC_HOST: "127.0.0.1", ITEM_GRPC_PORT: String(port), SHUTDOWN_TIMEOUT_MS: "1000" }),
+    logger,
+  );
+}
+
+export function startGacha(databaseUrl: string, itemAddr: string, env: Record<string, string> = {}): Promise<GachaApp> {
+  return createGachaApp(
+    loadGachaConfig({
+      GACHA_DATABASE_URL: databaseUrl,
+      GRPC_HOST: "127.0.0.1",
+      GACHA_GRPC_PORT: "0",
+      ITEM_SERVICE_ADDR: itemAddr,
+      SHUTDOWN_TIMEOUT_MS: "2000",
+      RELAY_INTERVAL_MS: "100",
+      ...env,
+    }),
+    logger,
+  );
+}
+
+const count = async (db: TestDatabase, sql: string, params?: unknown[]) =>
+  Number((await db.query<{ n: bigint }>(sql, params))[0]?.n ?? -1);
+
+/** Waits (bounded) until no outbox row is pending; the relay delivers them on its own schedule. */
+export async function waitForOutboxDrained(gachaDb: TestDatabase, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await count(gachaDb, "SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL");
+    if (pending === 0) return;
+    if (Date.now() > until) throw new Error(`outbox still has ${pending} pending rows after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+export interface InvariantReport {
+  draws: number;
+  histories: number;
+  grants: number;
+  users: number;
+}
+
+/**
+ * The design's invariant, checked straight in both databases: every draw is
+ * whole (count history and count outbox rows), the set of applied grants is
+ * exactly the set of history rows (none lost, none doubled), and per user the
+ * inventory sum equals the number of history rows.
+ */
+export async function expectInvariant(gachaDb: TestDatabase, itemDb: TestDatabase): Promise<InvariantReport> {
+  const broken = await gachaDb.query<{ id: string }>(`
+    SELECT d.id FROM draws d
+    WHERE d.count <> (SELECT COUNT(*) FROM histories h WHERE h.draw_id = d.id)
+       OR d.count <> (SELECT COUNT(*) FROM outbox o WHERE o.draw_id = d.id)`);
+  expect(broken).toEqual([]);
+  const histories = await gachaDb.query<{ k: string }>("SELECT CONCAT(draw_id, '/', item_index) AS k FROM histories ORDER BY k");
+  const grants = await itemDb.query<{ k: string }>("SELECT CONCAT(draw_id, '/', item_index) AS k FROM grants ORDER BY k");
+  expect(grants.map((g) => g.k)).toEqual(histories.map((h) => h.k));
+  const perUserHistory = await gachaDb.query<{ user_id: bigint; n: bigint }>(
+    "SELECT user_id, COUNT(*) AS n FROM histories GROUP BY user_id ORDER BY user_id",
+  );
+  const perUserInventory = await itemDb.query<{ user_id: bigint; n: bigint }>(
+    "SELECT user_id, SUM(count) AS n FROM inventories GROUP BY user_id ORDER BY user_id",
+  );
+  const asMap = (rows: { user_id: bigint; n: bigint | string }[]) =>
+    Object.fromEntries(rows.map((r) => [String(r.user_id), Number(r.n)]));
+  expect(asMap(perUserInventory)).toEqual(asMap(perUserHistory));
+  return {
+    draws: await count(gachaDb, "SELECT COUNT(*) AS n FROM draws"),
+    histories: histories.length,
+    grants: grants.length,
+    users: perUserHistory.length,
+  };
+}
+
+/** A TCP proxy to 127.0.0.1:targetPort that can be cut (listener closed, sockets destroyed) and restored on the same port. */
+export interface TcpProxy {
+  port: number;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const s = createTcpServer((client) => {
+        const upstream = connect(targetPort, "127.0.0.1");
+        for (const sock of [client, upstream]) {
+          sockets.add(sock);
+          sock.on("close", () => sockets.delete(sock));
+          sock.on("error", () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+        client.on("close", () => upstream.destroy());
+        upstream.on("close", () => client.destroy());
+      });
+      s.once("error", reject);
+      s.listen(port, "127.0.0.1", () => {
+        server = s;
+        resolve((s.address() as { port: number }).port);
+      });
+    });
+  const cut = async () => {
+    const s = server;
+    server = undefined;
+    const closed = s ? new Promise((resolve) => s.close(resolve)) : Promise.resolve();
+    for (const sock of sockets) sock.destroy();
+    await closed;
+  };
+  const port = await listen(0);
+  return {
+    port,
+    cut,
+    restore: async () => {
+      if (!server) await listen(port);
+    },
+    close: cut,
+  };
+}
