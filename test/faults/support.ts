@@ -102,7 +102,8 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+/** replyDelayMs holds every chunk from the target that long (order kept): a slow upstream. */
+export async function startTcpProxy(targetPort: number, opts: { replyDelayMs?: number } = {}): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   const listen = (port: number) =>
@@ -114,7 +115,14 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
           sock.on("close", () => sockets.delete(sock));
           sock.on("error", () => undefined);
         }
-        client.pipe(upstream).pipe(client);
+        client.pipe(upstream);
+        const delay = opts.replyDelayMs ?? 0;
+        if (delay > 0) {
+          // Same delay for every chunk: timers fire in insertion order, so bytes stay in order.
+          upstream.on("data", (chunk) => setTimeout(() => client.destroyed || client.write(chunk), delay));
+        } else {
+          upstream.pipe(client);
+        }
         client.on("close", () => upstream.destroy());
         upstream.on("close", () => client.destroy());
       });
