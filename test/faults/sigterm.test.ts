@@ -145,8 +145,10 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
     // Attempts older than half the hold are past the gateway and inside gacha.
     // Younger ones may still be in the gateway: those can meet a closed
     // listener (503, connection refused) and are retried like any 503.
-    const sigtermAt = Date.now();
-    inFlightAtSigterm = [...active].filter(([, started]) => sigtermAt - started >= HOLD_MS / 2).map(([p]) => p);
+    // The clients run in step, so wait (bounded) for a moment when some are.
+    const insideGacha = () => [...active].filter(([, started]) => Date.now() - started >= HOLD_MS / 2).map(([p]) => p);
+    for (let i = 0; i < 200 && insideGacha().length === 0; i++) await sleep(5);
+    inFlightAtSigterm = insideGacha();
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
     oldExitedAt = Date.now();

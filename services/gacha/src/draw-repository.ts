@@ -45,23 +45,48 @@ export function createDrawRepository(prisma: GachaPrisma): DrawRepository {
     },
 
     async insert(d) {
-      const rows = d.items.map((item, index) => ({ drawId: d.drawId, index, userId: d.userId, ...item }));
+      // One timestamp for the draw and its rows (the ORM's createMany took a
+      // fresh now() per table); UTC, like every DATETIME Prisma writes.
+      const createdAt = new Date();
+      const histories = d.items.map(
+        (item, index) =>
+          Prisma.sql`(${d.drawId}, ${index}, ${d.userId}, ${item.itemId}, ${item.itemName}, ${item.rarity}, ${createdAt})`,
+      );
+      const outbox = d.items.map(
+        (item, index) =>
+          Prisma.sql`(${d.drawId}, ${index}, ${d.userId}, ${item.itemId}, ${item.itemName}, ${item.rarity}, 0, ${d.deliverAfter}, ${createdAt})`,
+      );
       try {
-        // A batch transaction: three INSERTs between BEGIN and COMMIT, no
-        // interactive round trips (createMany does not read rows back).
+        // A batch transaction: BEGIN, three INSERTs, COMMIT on one connection,
+        // no interactive round trips. Raw multi-row INSERTs instead of the
+        // ORM's createMany: the same statements, without Prisma's per-call
+        // query planning and argument mapping (docs/benchmarks.md, profile).
         await prisma.$transaction([
-          prisma.draw.createMany({
-            data: [{ id: d.drawId, userId: d.userId, count: d.count, idempotencyKey: d.idempotencyKey ?? null, requestHash: d.requestHash }],
-          }),
-          prisma.history.createMany({ data: rows }),
-          prisma.outbox.createMany({ data: rows.map((r) => ({ ...r, nextAttemptAt: d.deliverAfter })) }),
+          prisma.$executeRaw`
+            INSERT INTO draws (id, user_id, count, idempotency_key, request_hash, created_at)
+            VALUES (${d.drawId}, ${d.userId}, ${d.count}, ${d.idempotencyKey ?? null}, ${d.requestHash}, ${createdAt})`,
+          prisma.$executeRaw`
+            INSERT INTO histories (draw_id, item_index, user_id, item_id, item_name, rarity, created_at)
+            VALUES ${Prisma.join(histories)}`,
+          prisma.$executeRaw`
+            INSERT INTO outbox (draw_id, item_index, user_id, item_id, item_name, rarity, attempts, next_attempt_at, created_at)
+            VALUES ${Prisma.join(outbox)}`,
         ]);
         return "inserted";
       } catch (err) {
         // The only unique key a fresh UUID can collide on is the idempotency key.
-        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return "duplicate";
+        if (isUniqueViolation(err)) return "duplicate";
         throw err;
       }
     },
   };
+}
+
+/** Duplicate key: P2002 from the ORM, or a raw query's driver error 1062 (ER_DUP_ENTRY). */
+function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (err.code === "P2002") return true;
+  const meta = err.meta as { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } | undefined;
+  const cause = meta?.driverAdapterError?.cause;
+  return cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "1062";
 }

@@ -27,32 +27,38 @@ export interface InventoryRepository {
 const MAX_ATTEMPTS = 3;
 
 export function createInventoryRepository(prisma: ItemPrisma): InventoryRepository {
-  const applyOnce = (g: GrantRecord) =>
-    prisma.$transaction(
-      async (tx) => {
-        // INSERT IGNORE, not INSERT + catching 1062: a duplicate key gives 0
-        // affected rows, without parsing driver error shapes and without an
-        // error path inside the transaction. Its catch is that it also turns
-        // data errors (too long, out of range) into warnings and stores
-        // clamped values; grant-item.ts validates every field first so none
-        // can occur. There are no foreign keys whose errors it would hide.
-        const inserted = await tx.$executeRaw`
-          INSERT IGNORE INTO grants (draw_id, item_index, user_id, item_id)
-          VALUES (${g.drawId}, ${g.index}, ${g.userId}, ${g.itemId})`;
-        if (inserted === 0) return false;
-        // Atomic upsert: Prisma's upsert is SELECT then INSERT and races on MySQL.
-        await tx.$executeRaw`
-          INSERT INTO inventories (user_id, item_id, item_name, rarity, count, updated_at)
-          VALUES (${g.userId}, ${g.itemId}, ${g.itemName}, ${g.rarity}, 1, NOW(3))
-          ON DUPLICATE KEY UPDATE count = count + 1, item_name = VALUES(item_name),
-            rarity = VALUES(rarity), updated_at = NOW(3)`;
-        return true;
-      },
-      // maxWait above the pool's acquireTimeout (3 s): when the DB is down the
-      // driver's "pool timeout" error (classified UNAVAILABLE) surfaces, not
-      // Prisma's P2028 "unable to start a transaction", which is not.
-      { maxWait: 5_000, timeout: 5_000 },
-    );
+  const applyOnce = async (g: GrantRecord): Promise<boolean> => {
+    // A batch transaction, not an interactive one: Prisma runs the two
+    // statements in this order between BEGIN and COMMIT on ONE connection
+    // (the adapter's startTransaction takes a connection from the pool and
+    // every statement of the batch goes to it, awaited one after the other),
+    // with no callback round trips or transaction timers in between.
+    //
+    // INSERT IGNORE, not INSERT + catching 1062: a duplicate key gives 0
+    // affected rows, without parsing driver error shapes and without an
+    // error path inside the transaction. Its catch is that it also turns
+    // data errors (too long, out of range) into warnings and stores clamped
+    // values; grant-item.ts validates every field first so none can occur.
+    // There are no foreign keys whose errors it would hide.
+    //
+    // The increment runs only when that INSERT IGNORE inserted: ROW_COUNT()
+    // is the affected-row count of the previous statement on the same session
+    // (1 for a new grant, 0 for a duplicate). A COM_STMT_PREPARE in between
+    // (a prepare-cache miss) does not reset it; item-service.test.ts covers
+    // first use on fresh connections, duplicates and concurrent copies.
+    // Atomic upsert: Prisma's upsert is SELECT then INSERT and races on MySQL.
+    const [inserted] = await prisma.$transaction([
+      prisma.$executeRaw`
+        INSERT IGNORE INTO grants (draw_id, item_index, user_id, item_id)
+        VALUES (${g.drawId}, ${g.index}, ${g.userId}, ${g.itemId})`,
+      prisma.$executeRaw`
+        INSERT INTO inventories (user_id, item_id, item_name, rarity, count, updated_at)
+        SELECT ${g.userId}, ${g.itemId}, ${g.itemName}, ${g.rarity}, 1, NOW(3) FROM DUAL WHERE ROW_COUNT() > 0
+        ON DUPLICATE KEY UPDATE count = count + 1, item_name = VALUES(item_name),
+          rarity = VALUES(rarity), updated_at = NOW(3)`,
+    ]);
+    return inserted === 1;
+  };
 
   return {
     async applyGrant(grant) {
