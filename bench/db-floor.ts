@@ -6,7 +6,7 @@
 //   gacha:  UPDATE outbox SET delivered_at (the inline delivery's bookkeeping)
 // No gRPC, HTTP, Prisma or JSON: what the services add is the gap to this.
 import { randomUUID } from "node:crypto";
-import mariadb from "mariadb";
+import mariadb, { type Pool, type PoolConnection } from "mariadb";
 import { parseDatabaseUrl } from "@gacha/migrate";
 import { createBenchDatabases } from "./lib/databases";
 import { printTable, runLoad, settings, type LoadResult } from "./lib/load";
@@ -51,7 +51,7 @@ export async function dbFloor(concurrencies = settings.concurrencies): Promise<L
   return results;
 }
 
-async function withTx(pool: mariadb.Pool, fn: (c: mariadb.PoolConnection) => Promise<void>): Promise<void> {
+async function withTx(pool: Pool, fn: (c: PoolConnection) => Promise<void>): Promise<void> {
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();

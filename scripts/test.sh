@@ -3,7 +3,9 @@
 #   1. generate code, lint the protos, type-check everything (tests included)
 #   2. jest: unit, integration (real MariaDB at TEST_DATABASE_URL), Kubernetes
 #      manifests and skaffold.yaml checks (real kubectl kustomize)
-#   3. the container tier, when a container engine (podman) is available
+#   3. the container tier (real images built from the Dockerfiles, the dev
+#      stack in containers, skaffold sync reproduced, prod hardening), when
+#      podman is installed; otherwise it says so and is skipped
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,3 +23,6 @@ KUBECTL="$(bash scripts/ci/install-kubectl.sh | tail -n 1)"
 export KUBECTL
 step "jest: unit, integration, kubernetes"
 npx jest --ci "$@"
+
+step "container tier (podman; prints a skip message without podman)"
+bash scripts/test-containers.sh

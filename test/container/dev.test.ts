@@ -1,0 +1,132 @@
+// Container tier, dev images: what `skaffold dev` does to a pod, for real.
+// Builds the dev targets from the real Dockerfiles (context = repo root), runs
+// them as k8s/overlays/dev says (env, user, FS, migrations) on a podman network
+// whose DNS names are the Service names, runs the e2e suite against the gateway
+// container, then syncs edited .ts files as skaffold would and checks nodemon
+// serves them. Everything started is removed in afterAll.
+import { execFile } from "node:child_process";
+import { EDITS, waitForMarker } from "./support/edits";
+import { buildMariadbImage, buildServiceImage, imageInfo, imageName, podmanRaw, repoRoot, SERVICES, type BuildReport, type Service } from "./support/podman";
+import { artifact, syncDestination, syncInto } from "./support/sync";
+import { startDevSystem, type RunningSystem } from "./support/system";
+import { globMatch } from "../../k8s/test/support/glob";
+import { repoFiles } from "../../k8s/test/support/repo";
+
+const builds: BuildReport[] = [];
+let system: RunningSystem | undefined;
+const user: Partial<Record<Service, string>> = {};
+const workdir: Partial<Record<Service, string>> = {};
+
+beforeAll(async () => {
+  builds.push(await buildMariadbImage());
+  // gacha first: item and gateway must then take the whole deps stage (npm ci) from the cache
+  for (const svc of SERVICES) builds.push(await buildServiceImage(svc, "dev"));
+  for (const svc of SERVICES) {
+    const info = await imageInfo(imageName(svc, "dev"));
+    user[svc] = info.user;
+    workdir[svc] = info.workdir;
+  }
+  system = await startDevSystem("dev");
+  console.log(
+    `container tier (dev): builds ${builds.map((b) => `${b.image} ${(b.ms / 1000).toFixed(1)}s`).join(", ")}; ` +
+      `start ${Object.entries(system.timings).map(([k, v]) => `${k} ${v}ms`).join(", ")}`,
+  );
+}, 900_000);
+
+afterAll(async () => {
+  await system?.scope.cleanup();
+}, 120_000);
+
+const execIn = (svc: Service, args: string[], asUser = user[svc]!) => podmanRaw(["exec", "-u", asUser, system!.containers[svc], ...args], { timeoutMs: 20_000 });
+
+it("when the three dev images are built from the repo root, then item and gateway reuse gacha's deps stage (npm ci runs once)", () => {
+  const byImage = Object.fromEntries(builds.map((b) => [b.image, b]));
+  expect(byImage[imageName("item", "dev")]!.npmCiCached).toBe(true);
+  expect(byImage[imageName("gateway", "dev")]!.npmCiCached).toBe(true);
+});
+
+it("when the dev images are inspected, then each runs as 1000:1000 in /app/services/<svc>, the user and folder the dev overlay and skaffold sync expect", () => {
+  for (const svc of SERVICES) expect({ svc, user: user[svc], workdir: workdir[svc] }).toEqual({ svc, user: "1000:1000", workdir: `/app/services/${svc}` });
+});
+
+it("when the dev system runs with the dev overlay's environment, then the e2e suite passes against the gateway container", async () => {
+  const result = await new Promise<{ code: number; out: string }>((resolve) => {
+    execFile(
+      "npx",
+      ["jest", "--config", "jest.e2e.config.js", "--ci"],
+      { cwd: repoRoot, env: { ...process.env, E2E_BASE_URL: `http://${system!.addr.gateway}` }, timeout: 240_000, killSignal: "SIGKILL", maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    );
+  });
+  if (result.code !== 0) throw new Error(`e2e suite failed against the gateway container:\n${result.out.slice(-8000)}${await system!.logs()}`);
+  expect(result.out).toMatch(/Tests:\s+\d+ passed/);
+}, 300_000);
+
+it("when skaffold would sync, then tar exists in every dev image and every synced folder is writable by the container user", async () => {
+  const problems: string[] = [];
+  for (const svc of SERVICES) {
+    if ((await execIn(svc, ["sh", "-c", "command -v tar"])).code !== 0) problems.push(`${svc}: no tar on PATH`);
+    const dirs = new Set<string>();
+    for (const file of repoFiles()) {
+      const dest = syncDestination(svc, file, workdir[svc]);
+      if (dest && !/(^|\/)(generated|gen|test|e2e)\//.test(file)) dirs.add(dest.slice(0, dest.lastIndexOf("/")));
+    }
+    expect(dirs.size).toBeGreaterThan(3);
+    for (const dir of dirs) {
+      const r = await execIn(svc, ["sh", "-c", 'test -d "$1" && test -w "$1"', "sh", dir]);
+      if (r.code !== 0) problems.push(`${svc}: ${dir} is not a folder writable by ${user[svc]}`);
+    }
+  }
+  expect(problems).toEqual([]);
+}, 120_000);
+
+it("when a manifest, the Dockerfile, a .proto or a Prisma schema changes, then no sync rule matches it (skaffold rebuilds instead)", () => {
+  for (const svc of SERVICES) {
+    const rebuilds = [
+      `services/${svc}/package.json`,
+      "package.json",
+      "package-lock.json",
+      `services/${svc}/nodemon.json`,
+      `services/${svc}/Dockerfile`,
+      "proto/gacha/v1/gacha.proto",
+      "prisma/gacha/schema.prisma",
+    ];
+    expect({ svc, synced: rebuilds.filter((f) => syncDestination(svc, f) !== undefined) }).toEqual({ svc, synced: [] });
+    // and the edited file does match, which is what the next cases rely on
+    expect(syncDestination(svc, EDITS[svc].file, workdir[svc])).toBe(`/app/${EDITS[svc].file}`);
+    expect((artifact(svc).sync?.manual ?? []).some((r) => globMatch(r.src, EDITS[svc].file))).toBe(true);
+  }
+});
+
+describe.each([...SERVICES])("hot reload of %s", (svc) => {
+  it("when an edited .ts file is synced as skaffold does, then nodemon restarts it with the new code, and syncing the original restores the old behaviour", async () => {
+    const edit = EDITS[svc];
+    const addr = system!.addr[svc];
+    const dest = syncDestination(svc, edit.file, workdir[svc])!;
+    // the file as built into the image (the working tree may have moved on since)
+    const cat = await execIn(svc, ["cat", dest]);
+    expect(cat.code).toBe(0);
+    const original = cat.stdout;
+    expect(await edit.probe(addr)).toBe("");
+    const restartsBefore = ((await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []).length;
+
+    const marker = `ct${Date.now().toString(36)}`;
+    const t0 = Date.now();
+    await syncInto(system!.containers[svc], user[svc]!, [{ dest, content: edit.apply(original, marker) }]);
+    const ms = await waitForMarker(edit, addr, marker, t0, 30_000);
+    const owner = await execIn(svc, ["stat", "-c", "%u:%g", dest]);
+    expect(owner.stdout.trim()).toBe(user[svc]);
+
+    await syncInto(system!.containers[svc], user[svc]!, [{ dest, content: original }]);
+    await waitForMarker(edit, addr, "", Date.now(), 30_000);
+    expect((await execIn(svc, ["cat", dest])).stdout).toBe(original);
+    const restarts = ((await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []).length;
+    expect(restarts - restartsBefore).toBeGreaterThanOrEqual(2);
+    console.log(`${svc}: synced ${edit.file} -> ${dest}; new behaviour served after ${ms} ms`);
+  }, 90_000);
+});
+
+it("when the reloads are done, then the system still serves: /readyz is 200", async () => {
+  const res = await fetch(`http://${system!.addr.gateway}/readyz`, { signal: AbortSignal.timeout(5_000) });
+  expect(res.status).toBe(200);
+});
