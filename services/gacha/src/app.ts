@@ -2,7 +2,7 @@ import path from "node:path";
 import { clientChannelOptions, insecure, startGrpcServer, type Logger, type RunningGrpcServer } from "@gacha/runtime";
 import { itemV1 } from "@gacha/proto";
 import type { GachaConfig } from "./config";
-import { createPrisma } from "./db";
+import { openDatabase } from "./db";
 import { createDrawRepository } from "./draw-repository";
 import { createGrantDelivery, createGrantSender, deliveryLeaseMs } from "./grant-delivery";
 import { gachaServiceBinding } from "./grpc-service";
@@ -24,7 +24,8 @@ const protoRoot = path.resolve(__dirname, "../../../proto");
 /** Builds and starts the gacha service and its outbox relay; tests pass GACHA_GRPC_PORT 0. */
 export async function createGachaApp(config: GachaConfig, logger: Logger): Promise<GachaApp> {
   const lottery = createLottery(loadPool(config.GACHA_POOL_FILE)); // fail fast on a bad pool
-  const prisma = createPrisma(config.GACHA_DATABASE_URL, config.GACHA_DB_POOL_SIZE);
+  const db = openDatabase(config.GACHA_DATABASE_URL, config.GACHA_DB_POOL_SIZE);
+  const prisma = db.prisma;
   const item = new itemV1.ItemServiceClient(config.ITEM_SERVICE_ADDR, insecure(), clientChannelOptions);
   const outbox = createOutboxRepository(prisma);
   const send = createGrantSender(item, config.GRANT_DEADLINE_MS);
@@ -47,7 +48,7 @@ export async function createGachaApp(config: GachaConfig, logger: Logger): Promi
     });
   } catch (err) {
     item.close();
-    await prisma.$disconnect();
+    await db.close();
     throw err;
   }
   relay.start();
@@ -61,7 +62,7 @@ export async function createGachaApp(config: GachaConfig, logger: Logger): Promi
         await server.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       } finally {
         item.close();
-        await prisma.$disconnect();
+        await db.close();
       }
     },
   };

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { startGrpcServer, type Logger } from "@gacha/runtime";
 import type { ItemConfig } from "./config";
-import { createPrisma } from "./db";
+import { openDatabase } from "./db";
 import { itemServiceBinding } from "./grpc-service";
 import { createInventoryRepository } from "./inventory-repository";
 
@@ -15,7 +15,8 @@ const protoRoot = path.resolve(__dirname, "../../../proto");
 
 /** Builds and starts the item service; tests pass ITEM_GRPC_PORT 0. */
 export async function createItemApp(config: ItemConfig, logger: Logger): Promise<ItemApp> {
-  const prisma = createPrisma(config.ITEM_DATABASE_URL, config.ITEM_DB_POOL_SIZE);
+  const db = openDatabase(config.ITEM_DATABASE_URL, config.ITEM_DB_POOL_SIZE);
+  const prisma = db.prisma;
   const repo = createInventoryRepository(prisma);
   let server;
   try {
@@ -29,7 +30,7 @@ export async function createItemApp(config: ItemConfig, logger: Logger): Promise
         : {}),
     });
   } catch (err) {
-    await prisma.$disconnect();
+    await db.close();
     throw err;
   }
   const running = server;
@@ -39,7 +40,7 @@ export async function createItemApp(config: ItemConfig, logger: Logger): Promise
       try {
         await running.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       } finally {
-        await prisma.$disconnect();
+        await db.close();
       }
     },
   };

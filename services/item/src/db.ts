@@ -4,9 +4,31 @@ import { PrismaClient } from "./generated/prisma/client";
 
 export type ItemPrisma = InstanceType<typeof PrismaClient>;
 
-/** The item database client, with the shared pool settings (see createDatabasePool). */
-export function createPrisma(url: string, poolSize: number): ItemPrisma {
-  // Our pool (createDatabasePool: a driver fix the adapter's pinned mariadb lacks); $disconnect() ends it.
-  const pool = createDatabasePool(url, poolSize) as unknown as ConstructorParameters<typeof PrismaMariaDb>[0];
-  return new PrismaClient({ adapter: new PrismaMariaDb(pool, { disposeExternalPool: true }) });
+export interface ItemDatabase {
+  prisma: ItemPrisma;
+  /** Disconnects Prisma and ends the pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * The item database: Prisma over our own driver pool (createDatabasePool: the
+ * shared settings, and a mariadb release with a fix the adapter's pinned one
+ * lacks). We end the pool ourselves: the pool opens its connections at once,
+ * but Prisma connects its adapter only at the first query, so a process that
+ * never queried would keep those sockets, and itself, alive after $disconnect().
+ */
+export function openDatabase(url: string, poolSize: number): ItemDatabase {
+  const pool = createDatabasePool(url, poolSize);
+  const adapter = new PrismaMariaDb(pool as unknown as ConstructorParameters<typeof PrismaMariaDb>[0]);
+  const prisma = new PrismaClient({ adapter });
+  return {
+    prisma,
+    async close() {
+      try {
+        await prisma.$disconnect();
+      } finally {
+        await pool.end();
+      }
+    },
+  };
 }
