@@ -2,3 +2,4 @@ export { createDatabasePool, databasePoolConfig, parseDatabaseUrl } from "./data
 export { migrate, pendingMigrations, createDatabase, MigrationError } from "./migrate";
 export type { MigrateOptions, MigrateResult } from "./migrate";
 export { readMigrations } from "./migrations-folder";
+export { openPrismaDatabase, type PrismaDatabase } from "./prisma-database";

@@ -1,34 +1,10 @@
-import { PrismaMariaDb } from "@prisma/adapter-mariadb";
-import { createDatabasePool } from "@gacha/migrate";
+import { openPrismaDatabase, type PrismaDatabase } from "@gacha/migrate";
 import { PrismaClient } from "./generated/prisma/client";
 
 export type ItemPrisma = InstanceType<typeof PrismaClient>;
+export type ItemDatabase = PrismaDatabase<ItemPrisma>;
 
-export interface ItemDatabase {
-  prisma: ItemPrisma;
-  /** Disconnects Prisma and ends the pool. */
-  close(): Promise<void>;
-}
-
-/**
- * The item database: Prisma over our own driver pool (createDatabasePool: the
- * shared settings, and a mariadb release with a fix the adapter's pinned one
- * lacks). We end the pool ourselves: the pool opens its connections at once,
- * but Prisma connects its adapter only at the first query, so a process that
- * never queried would keep those sockets, and itself, alive after $disconnect().
- */
+/** The item database (see openPrismaDatabase for the pool and its lifecycle). */
 export function openDatabase(url: string, poolSize: number): ItemDatabase {
-  const pool = createDatabasePool(url, poolSize);
-  const adapter = new PrismaMariaDb(pool as unknown as ConstructorParameters<typeof PrismaMariaDb>[0]);
-  const prisma = new PrismaClient({ adapter });
-  return {
-    prisma,
-    async close() {
-      try {
-        await prisma.$disconnect();
-      } finally {
-        await pool.end();
-      }
-    },
-  };
+  return openPrismaDatabase(url, poolSize, (adapter) => new PrismaClient({ adapter }));
 }
