@@ -3,33 +3,21 @@
 // 5xx, and nothing is written to either database.
 import request from "supertest";
 import type { TestDatabase } from "@gacha/testing";
-import { createClients, type Clients } from "../../services/gateway/src/clients";
-import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
-import type { ItemApp } from "../../services/item/src/app";
-import { createDatabases, logger, startGacha, startItem } from "./support";
+import { type Stack, startStack } from "./support";
 
+let stack: Stack;
 let gachaDb: TestDatabase;
 let itemDb: TestDatabase;
-let item: ItemApp;
 let gacha: GachaApp;
-let clients: Clients;
-let app: ReturnType<typeof createServer>;
+let app: Stack["app"];
 
 beforeAll(async () => {
-  ({ gachaDb, itemDb } = await createDatabases("f_bad"));
-  item = await startItem(itemDb.url);
-  gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
-  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
-  app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+  stack = await startStack("f_bad");
+  ({ gachaDb, itemDb, gacha, app } = stack);
 });
 
-afterAll(async () => {
-  clients?.close();
-  await gacha?.close();
-  await item?.close();
-  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
-});
+afterAll(() => stack?.close());
 
 const cursorOf = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 const json = (body: string) => () => request(app).post("/draw").set("content-type", "application/json").send(body);

@@ -3,33 +3,21 @@
 // that writes nothing, and keys are global across users.
 import request from "supertest";
 import type { TestDatabase } from "@gacha/testing";
-import { createClients, type Clients } from "../../services/gateway/src/clients";
-import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
-import type { ItemApp } from "../../services/item/src/app";
-import { createDatabases, expectInvariant, logger, startGacha, startItem, waitForOutboxDrained } from "./support";
+import { type Stack, expectInvariant, startStack, waitForOutboxDrained } from "./support";
 
+let stack: Stack;
 let gachaDb: TestDatabase;
 let itemDb: TestDatabase;
-let item: ItemApp;
 let gacha: GachaApp;
-let clients: Clients;
-let app: ReturnType<typeof createServer>;
+let app: Stack["app"];
 
 beforeAll(async () => {
-  ({ gachaDb, itemDb } = await createDatabases("f_idem"));
-  item = await startItem(itemDb.url);
-  gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
-  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
-  app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+  stack = await startStack("f_idem");
+  ({ gachaDb, itemDb, gacha, app } = stack);
 });
 
-afterAll(async () => {
-  clients?.close();
-  await gacha?.close();
-  await item?.close();
-  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
-});
+afterAll(() => stack?.close());
 
 const draw = (key: string, body: object) => request(app).post("/draw").set("Idempotency-Key", key).send(body);
 

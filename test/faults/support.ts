@@ -7,6 +7,8 @@ import { createGachaApp, type GachaApp } from "../../services/gacha/src/app";
 import { loadGachaConfig } from "../../services/gacha/src/config";
 import { createItemApp, type ItemApp } from "../../services/item/src/app";
 import { loadItemConfig } from "../../services/item/src/config";
+import { createClients } from "../../services/gateway/src/clients";
+import { createServer } from "../../services/gateway/src/server";
 
 export const logger = createLogger("faults", { level: process.env.TEST_LOG_LEVEL ?? "silent" });
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -147,5 +149,34 @@ export async function startTcpProxy(targetPort: number, opts: { replyDelayMs?: n
       if (!server) await listen(port);
     },
     close: cut,
+  };
+}
+
+/** item + gacha (in process, fresh databases) behind the gateway app, for supertest. */
+export interface Stack {
+  gachaDb: TestDatabase;
+  itemDb: TestDatabase;
+  gacha: GachaApp;
+  app: ReturnType<typeof createServer>;
+  close(): Promise<void>;
+}
+
+export async function startStack(prefix: string): Promise<Stack> {
+  const { gachaDb, itemDb } = await createDatabases(prefix);
+  const item = await startItem(itemDb.url);
+  const gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
+  const clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
+  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+  return {
+    gachaDb,
+    itemDb,
+    gacha,
+    app,
+    async close() {
+      clients.close();
+      await gacha.close();
+      await item.close();
+      await Promise.all([gachaDb.drop(), itemDb.drop()]);
+    },
   };
 }
