@@ -4,7 +4,7 @@
 // and Jest's VM cannot run without --experimental-vm-modules. Compiled as
 // plain CommonJS, import() becomes require(). (ts-jest cannot be given a
 // second set of options within one project: it caches one config per project.)
-const crypto = require("node:crypto");
+const { createHash } = require("node:crypto");
 const ts = require("typescript");
 
 module.exports = {
@@ -21,6 +21,6 @@ module.exports = {
     return { code: outputText };
   },
   getCacheKey(source, fileName) {
-    return crypto.createHash("sha256").update(`${ts.version}\0${fileName}\0${source}`).digest("hex");
+    return createHash("sha256").update(`${ts.version}\0${fileName}\0${source}`).digest("hex");
   },
 };

@@ -32,7 +32,7 @@ export async function runLoad(opts: {
     // Bounded by time and by count.
     for (let i = 0; i < 10_000_000 && Date.now() < end; i++) {
       const t0 = process.hrtime.bigint();
-      let success = false;
+      let success: boolean;
       try {
         success = await opts.op(w, i);
       } catch {

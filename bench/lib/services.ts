@@ -26,7 +26,7 @@ const HealthClient = makeGenericClientConstructor(healthService, "grpc.health.v1
 function grpcServing(addr: string): Promise<boolean> {
   const client = new HealthClient(addr, credentials.createInsecure());
   return new Promise((resolve) => {
-    (client as unknown as { Check: Function }).Check({ service: "" }, { deadline: Date.now() + 500 }, (err: unknown, res: { status: string }) => {
+    (client as unknown as { Check: (req: object, opts: object, cb: (err: unknown, res: { status: string }) => void) => void }).Check({ service: "" }, { deadline: Date.now() + 500 }, (err: unknown, res: { status: string }) => {
       client.close();
       resolve(!err && res.status === "SERVING");
     });

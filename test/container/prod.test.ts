@@ -126,7 +126,7 @@ describe("prod containers against MariaDB", () => {
       const body = (await res.json()) as { items?: unknown[] };
       expect({ status: res.status, items: body.items?.length }).toEqual({ status: 200, items: 2 });
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${await logs()}`);
+      throw new Error(`${(err as Error).message}\n${await logs()}`, { cause: err });
     }
   }, 180_000);
 

@@ -139,7 +139,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   };
   const stream = Promise.all([0, 1, 2, 3, 4, 5].map(client));
 
-  let inFlightAtSigterm: Promise<number>[] = [];
+  let inFlightAtSigterm: Promise<number>[];
   try {
     await sleep(1_000);
     // Attempts older than half the hold are past the gateway and inside gacha.

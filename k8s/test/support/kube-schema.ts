@@ -23,6 +23,7 @@ export function validateWithModel(o: K8sObject): void {
   const modulePath = modelModule(o.apiVersion, o.kind);
   let mod: Record<string, unknown>;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is chosen at run time by apiVersion/kind
     mod = require(modulePath) as Record<string, unknown>;
   } catch {
     throw new Error(`no kubernetes-models class for ${o.apiVersion} ${o.kind} (${modulePath})`);

@@ -20,6 +20,7 @@ beforeAll(async () => {
     throw new Error(
       `gateway not reachable at ${BASE_URL} (${(err as Error).message}): start it with \`npm run dev\`, ` +
         "or port-forward it and set E2E_BASE_URL",
+      { cause: err },
     );
   }
 });

@@ -104,7 +104,11 @@ describe("item service over gRPC with a real database", () => {
   });
 
   it("when the health service is asked, then the server and item.v1.ItemService are SERVING", async () => {
-    const pkg = loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as any;
+    // a client loaded from the .proto at run time has no static type: name just what is used
+    type HealthClient = { check: Parameters<typeof callUnary<{ service: string }, { status: string }>>[0]; close(): void };
+    const pkg = loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as unknown as {
+      grpc: { health: { v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
+    };
     const health = new pkg.grpc.health.v1.Health(`127.0.0.1:${app.port}`, credentials.createInsecure());
     try {
       for (const service of ["", "item.v1.ItemService"]) {

@@ -1,0 +1,1 @@
+// filled by the database split (see packages/migrate)
