@@ -1,6 +1,8 @@
 // Helpers for the fault suites (not a suite): in-process services on fresh
 // databases, a TCP proxy that can be cut, and the end-of-test invariant.
+import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createTcpServer, connect, type Server, type Socket } from "node:net";
+import path from "node:path";
 import { createLogger } from "@gacha/runtime";
 import { createTestDatabase, type TestDatabase } from "@gacha/testing";
 import { createGachaApp, type GachaApp } from "../../services/gacha/src/app";
@@ -179,4 +181,54 @@ export async function startStack(prefix: string): Promise<Stack> {
       await Promise.all([gachaDb.drop(), itemDb.drop()]);
     },
   };
+}
+
+/** A service started as its own process (node with tsx as a loader), its output captured. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  /** When the exit event came (Date.now()); Infinity while running. */
+  exitedAt: () => number;
+}
+
+// node with tsx as a loader, not the tsx CLI: the CLI relays signals to a second
+// process and may SIGKILL it on a busy machine. Here SIGTERM reaches the service
+// itself, as in a container.
+export function spawnService(entry: string, env: Record<string, string>): ServiceProcess {
+  const args = ["--import", "tsx", "--conditions=development", entry];
+  const child = spawn(process.execPath, args, {
+    cwd: path.resolve(__dirname, "../.."),
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let exitedAt = Infinity;
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      exitedAt = Date.now();
+      resolve(code);
+    }),
+  );
+  return { child, output: () => out, exited, exitedAt: () => exitedAt };
+}
+
+/** Waits (bounded) until the process has printed something matching pattern. */
+export async function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!pattern.test(p.output())) {
+    if (Date.now() > until || p.child.exitCode !== null) throw new Error(`no ${pattern} in the output:\n${p.output()}`);
+    await sleep(50);
+  }
+}
+
+/** A port that was free a moment ago (for a child process that cannot report port 0 back). */
+export async function freePort(): Promise<number> {
+  const s = createTcpServer();
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+  const { port } = s.address() as { port: number };
+  await new Promise((resolve) => s.close(resolve));
+  return port;
 }

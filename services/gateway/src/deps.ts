@@ -1,5 +1,6 @@
 import type { gachaV1, itemV1 } from "@gacha/proto";
 import type { Logger } from "@gacha/runtime";
+import type { Drain } from "./draining";
 
 /** What createServer needs: clients come from createClients (or a test). */
 export interface GatewayDeps {
@@ -8,4 +9,6 @@ export interface GatewayDeps {
   /** Deadline of every upstream call (GRPC_DEADLINE_MS). */
   deadlineMs: number;
   logger: Logger;
+  /** Begun on SIGTERM (main.ts): readiness 503, every response closes its connection. Default: never begins. */
+  drain?: Drain;
 }

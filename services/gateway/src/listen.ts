@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { Express } from "express";
+import type { Drain } from "./draining";
 
 export function listen(app: Express, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -8,8 +9,10 @@ export function listen(app: Express, host: string, port: number): Promise<Server
 }
 
 /**
- * Stops accepting connections, lets in-flight requests finish, closes idle
- * keep-alive sockets; past timeoutMs the remaining connections are cut.
+ * Stops accepting connections, lets in-flight requests finish, closes the
+ * keep-alive sockets idle right now; past timeoutMs the remaining connections
+ * are cut. Alone, it lets a busy keep-alive connection take further requests
+ * (Node keeps it open): the gateway's SIGTERM path is drainHttpServer.
  */
 export function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -20,4 +23,15 @@ export function closeHttpServer(server: Server, timeoutMs: number): Promise<void
     });
     server.closeIdleConnections();
   });
+}
+
+/**
+ * The SIGTERM path: the drain begins in the same tick as the listener closes,
+ * so from then on readiness is 503 and every response, in-flight ones
+ * included, closes its connection. The server then closes as soon as the last
+ * of them is answered, not when keep-alive or timeoutMs runs out.
+ */
+export function drainHttpServer(server: Server, drain: Drain, timeoutMs: number): Promise<void> {
+  drain.begin();
+  return closeHttpServer(server, timeoutMs);
 }

@@ -1,21 +1,32 @@
 import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
 import { createClients } from "./clients";
 import { loadGatewayConfig } from "./config";
-import { closeHttpServer, listen } from "./listen";
+import { createDrain } from "./draining";
+import { drainHttpServer, listen } from "./listen";
 import { createServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
-  const logger = createLogger("gateway", { level: config.LOG_LEVEL, ...(config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}) });
+  const logger = createLogger("gateway", {
+    level: config.LOG_LEVEL,
+    ...(config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}),
+  });
   exitOnFatal(logger);
   const clients = createClients(config);
-  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: config.GRPC_DEADLINE_MS, logger });
+  const drain = createDrain();
+  const app = createServer({
+    gacha: clients.gacha,
+    item: clients.item,
+    deadlineMs: config.GRPC_DEADLINE_MS,
+    logger,
+    drain,
+  });
   const server = await listen(app, config.HOST, config.PORT);
   logger.info({ host: config.HOST, port: config.PORT }, "gateway listening");
   onShutdown(
     logger,
     [
-      { name: "http server", run: () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS) },
+      { name: "http server", run: () => drainHttpServer(server, drain, config.SHUTDOWN_TIMEOUT_MS) },
       { name: "grpc clients", run: async () => clients.close() },
     ],
     config.SHUTDOWN_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import express from "express";
 import type { ErrorRequestHandler } from "express";
 import { gachaV1, itemV1 } from "@gacha/proto";
 import type { GatewayDeps } from "./deps";
+import { closeConnectionsWhenDraining, createDrain } from "./draining";
 import { HttpError, sendError, toHttpError } from "./http-errors";
 import { requestLog } from "./request-log";
 import { drawRoutes } from "./routes/draw";
@@ -19,12 +20,14 @@ export function createServer(deps: GatewayDeps): express.Express {
   // Plain querystring: ?limit=1&limit=2 is an array (rejected), never a nested object.
   app.set("query parser", "simple");
   app.use(requestLog(deps.logger));
+  const drain = deps.drain ?? createDrain();
+  app.use(closeConnectionsWhenDraining(drain));
 
   const upstreams = createUpstreamHealth({
     gacha: { service: gachaV1.GachaServiceClient.serviceName, client: deps.gacha },
     item: { service: itemV1.ItemServiceClient.serviceName, client: deps.item },
   });
-  app.use(healthRoutes(upstreams));
+  app.use(healthRoutes(upstreams, drain));
   app.use(drawRoutes(deps));
   app.use(historiesRoutes(deps));
   app.use(inventoriesRoutes(deps));

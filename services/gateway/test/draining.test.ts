@@ -1,0 +1,156 @@
+import { Agent, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
+import express from "express";
+import request from "supertest";
+import { createClients, type Clients } from "../src/clients";
+import { closeConnectionsWhenDraining, createDrain } from "../src/draining";
+import { closeHttpServer, drainHttpServer, listen } from "../src/listen";
+import { createServer } from "../src/server";
+import { expectErrorBody, logger } from "./stack";
+
+// Upstreams that accept TCP and never answer: a gRPC call through them waits for its deadline.
+let silent: TcpServer;
+const held = new Set<Socket>();
+let clients: Clients;
+beforeAll(async () => {
+  silent = createTcpServer((s) => {
+    held.add(s);
+    s.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const addr = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+  clients = createClients({ GACHA_SERVICE_ADDR: addr, ITEM_SERVICE_ADDR: addr });
+});
+afterAll(async () => {
+  clients?.close();
+  for (const s of held) s.destroy();
+  await new Promise((resolve) => silent?.close(resolve));
+});
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  reusedSocket: boolean;
+  socket: Socket;
+  at: number;
+}
+
+function get(port: number, path: string, agent: Agent): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, agent, timeout: 5_000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (body += d));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          reusedSocket: req.reusedSocket,
+          socket: req.socket as Socket,
+          at: Date.now(),
+        }),
+      );
+    });
+    req.on("timeout", () => req.destroy(new Error(`GET ${path} timed out`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const closedAt = (socket: Socket) =>
+  new Promise<number>((resolve) =>
+    socket.destroyed ? resolve(Date.now()) : socket.once("close", () => resolve(Date.now())),
+  );
+
+describe("a draining gateway", () => {
+  it("when draining, then GET /readyz is 503 with an UNAVAILABLE error body, without asking the upstreams", async () => {
+    const drain = createDrain();
+    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 2_000, logger, drain });
+    drain.begin();
+    const started = Date.now();
+    const res = await request(app).get("/readyz").expect(503);
+    // The silent upstreams would hold a health check for its 1 s deadline.
+    expect(Date.now() - started).toBeLessThan(500);
+    expectErrorBody(res.body, "UNAVAILABLE");
+    expect(res.body.error.message).toMatch(/shutting down/);
+    expect(res.headers["connection"]).toBe("close");
+  });
+
+  it("when draining, then every response carries Connection: close, and none does before", async () => {
+    const drain = createDrain();
+    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 2_000, logger, drain });
+    const before = await request(app).get("/healthz").set("Connection", "keep-alive").expect(200);
+    expect(before.headers["connection"]).toBe("keep-alive");
+    drain.begin();
+    const responses = await Promise.all([
+      request(app).get("/healthz").set("Connection", "keep-alive").expect(200),
+      request(app).get("/nope").set("Connection", "keep-alive").expect(404),
+      request(app).put("/draw").set("Connection", "keep-alive").expect(405),
+      request(app).post("/draw").set("Connection", "keep-alive").send({ user_id: "x" }).expect(400),
+    ]);
+    expect(responses.map((r) => r.headers["connection"])).toEqual(["close", "close", "close", "close"]);
+  });
+
+  it("when the drain begins while a request is in flight, then it finishes with Connection: close, an idle connection closes at once, and the server closes right after the last response", async () => {
+    const drain = createDrain();
+    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 400, logger, drain });
+    const server: Server = await listen(app, "127.0.0.1", 0);
+    const port = (server.address() as { port: number }).port;
+    const idleAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const busyAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const idle = await get(port, "/healthz", idleAgent);
+      expect(idle.headers["connection"]).toBe("keep-alive");
+      expect((await get(port, "/healthz", busyAgent)).headers["connection"]).toBe("keep-alive");
+      // On the same kept-alive connection: the silent item holds it until the 400 ms deadline (504).
+      const inFlight = get(port, "/inventories/1", busyAgent);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      const drainAt = Date.now();
+      const closed = drainHttpServer(server, drain, 5_000).then(() => Date.now());
+      expect((await closedAt(idle.socket)) - drainAt).toBeLessThan(200);
+      const res = await inFlight;
+      expect(res.reusedSocket).toBe(true);
+      expect(res.status).toBe(504);
+      expect(res.headers["connection"]).toBe("close");
+      // Not Node's 5 s keep-alive timeout, nor the 5 s drain timeout: the connection ended with the response.
+      expect((await closed) - res.at).toBeLessThan(200);
+    } finally {
+      idleAgent.destroy();
+      busyAgent.destroy();
+      if (server.listening) await closeHttpServer(server, 100);
+    }
+  });
+
+  it("when the drain begins during a response whose headers are already out, then its connection ends once it finishes", async () => {
+    const drain = createDrain();
+    let finish: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const streaming = new Promise<void>((resolve) => (started = resolve));
+    const app = express();
+    app.use(closeConnectionsWhenDraining(drain));
+    app.get("/stream", (_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("first ");
+      finish = () => res.end("last");
+      started();
+    });
+    const server = await listen(app, "127.0.0.1", 0);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const reply = get((server.address() as { port: number }).port, "/stream", agent);
+      await streaming;
+      drain.begin();
+      finish();
+      const res = await reply;
+      expect(res.body).toBe("first last");
+      expect(res.headers["connection"]).toBe("keep-alive");
+      expect((await closedAt(res.socket)) - res.at).toBeLessThan(200);
+    } finally {
+      agent.destroy();
+      await closeHttpServer(server, 100);
+    }
+  });
+});
