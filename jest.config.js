@@ -4,7 +4,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
   ...require("./jest.base"),
-  testMatch: ["<rootDir>/{packages,services,k8s,scripts}/**/test/**/*.test.ts", "<rootDir>/test/faults/**/*.test.ts"],
+  testMatch: [
+    "<rootDir>/{packages,services,k8s,scripts}/**/test/**/*.test.ts",
+    "<rootDir>/test/faults/**/*.test.ts",
+    "<rootDir>/test/repo/**/*.test.ts",
+  ],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   maxWorkers: 2,
   testTimeout: 30_000,

@@ -1,0 +1,129 @@
+// The dev container (.devcontainer/): a Docker Compose dev container whose `db`
+// service is the database the quick start expects, with every tool pinned.
+// No Docker here, so these tests read the files; "Reopen in Container" itself
+// is not run by any CI of this project.
+import fs from "node:fs";
+import path from "node:path";
+import { clusterMysqlImage, compareVersions, EXACT_VERSION, readJsonc, readText, readYaml, repoRoot } from "./support";
+
+interface DevContainer {
+  dockerComposeFile: string;
+  service: string;
+  runServices: string[];
+  workspaceFolder: string;
+  features: Record<string, Record<string, unknown>>;
+  postCreateCommand: string;
+  forwardPorts: number[];
+  portsAttributes: Record<string, { label?: string }>;
+  customizations: { vscode: { extensions: string[] } };
+}
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string | string[];
+  network_mode?: string;
+  ports?: unknown[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+interface Compose {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const devcontainer = readJsonc<DevContainer>(".devcontainer/devcontainer.json");
+const compose = readYaml<Compose>(path.join(".devcontainer", devcontainer.dockerComposeFile));
+const app = compose.services[devcontainer.service]!;
+const db = compose.services.db!;
+const dockerfile = readText(path.join(".devcontainer", app.build?.dockerfile ?? "Dockerfile"));
+
+it("when devcontainer.json is read, then it opens the compose service app and starts app and db", () => {
+  expect(devcontainer.dockerComposeFile).toBe("compose.yaml");
+  expect(devcontainer.service).toBe("app");
+  expect(Object.keys(compose.services).sort()).toEqual(["app", "db"]);
+  expect([...devcontainer.runServices].sort()).toEqual(["app", "db"]);
+  expect(devcontainer.postCreateCommand).toBe("npm ci");
+});
+
+it("when app starts, then the repository is mounted at workspaceFolder and the container stays up", () => {
+  expect(app.volumes).toContain(`..:${devcontainer.workspaceFolder}:cached`);
+  expect(app.command).toBe("sleep infinity");
+});
+
+it("when app starts, then it waits for a healthy db and reaches it at 127.0.0.1:3306 like the quick start", () => {
+  expect(app.depends_on).toEqual({ db: { condition: "service_healthy" } });
+  // sharing db's network namespace: localhost inside app is the database
+  expect(app.network_mode).toBe("service:db");
+  // nothing published on the host, so a MySQL already running there does not clash
+  expect(app.ports).toBeUndefined();
+  expect(db.ports).toBeUndefined();
+  // the defaults every part of the project uses (README "Configuration")
+  expect(readText("packages/testing/src/databases.ts")).toContain('"mysql://root@127.0.0.1:3306/test"');
+  expect(readText("scripts/migrate-local.js")).toContain('"mysql://root@127.0.0.1:3306/gacha"');
+});
+
+it("when db is read, then it is the cluster's MySQL image with a passwordless root, a health check over TCP and a named volume", () => {
+  expect(db.image).toBe(clusterMysqlImage());
+  expect(db.environment).toEqual({ MYSQL_ALLOW_EMPTY_PASSWORD: "yes" });
+  // over TCP: the image's first-start init server has networking off, so it cannot pass early
+  expect(db.healthcheck?.test).toEqual(["CMD", "mysqladmin", "ping", "-h", "127.0.0.1", "-uroot", "--silent"]);
+  const dataVolume = db.volumes?.find((v) => v.endsWith(":/var/lib/mysql"))?.split(":")[0];
+  expect(dataVolume).toBeDefined();
+  expect(Object.keys(compose.volumes ?? {})).toContain(dataVolume);
+});
+
+it("when the quick start's ports are listed, then each one is forwarded with a label", () => {
+  for (const port of [8080, 50051, 50052, 3306]) {
+    expect(devcontainer.forwardPorts).toContain(port);
+    expect(devcontainer.portsAttributes[String(port)]?.label).toBeTruthy();
+  }
+});
+
+it("when any file in .devcontainer is read, then no tool or image floats on latest", () => {
+  for (const file of fs.readdirSync(path.join(repoRoot, ".devcontainer"))) {
+    expect({ file, latest: /latest/i.test(readText(path.join(".devcontainer", file))) }).toEqual({
+      file,
+      latest: false,
+    });
+  }
+});
+
+it("when the features are read, then each feature and each version option is an exact version", () => {
+  expect(Object.keys(devcontainer.features).length).toBeGreaterThanOrEqual(3);
+  for (const [ref, options] of Object.entries(devcontainer.features)) {
+    expect({ ref, tag: EXACT_VERSION.test(ref.split(":").pop()!) }).toEqual({ ref, tag: true });
+    for (const key of ["version", "helm", "minikube"]) {
+      if (key in options)
+        expect({ ref, key, value: options[key] }).toEqual({ ref, key, value: expect.stringMatching(EXACT_VERSION) });
+    }
+  }
+});
+
+it("when the features are read, then Docker, kubectl/helm/minikube and Skaffold are all installed", () => {
+  const byName = (name: string) =>
+    Object.entries(devcontainer.features).find(([ref]) => ref.includes(`/${name}:`))?.[1];
+  expect(byName("docker-in-docker")).toBeDefined();
+  expect(byName("kubectl-helm-minikube")).toMatchObject({ version: expect.stringMatching(/^1\.34\./) });
+  expect(byName("skaffold")).toBeDefined();
+});
+
+it("when skaffold.yaml's apiVersion is skaffold/v4beta13, then the dev container's Skaffold is 2.15 or later", () => {
+  // v4beta13 first shipped in Skaffold v2.15.0 (pkg/skaffold/schema/latest/config.go, #9741)
+  expect(readYaml<{ apiVersion: string }>("skaffold.yaml").apiVersion).toBe("skaffold/v4beta13");
+  const skaffold = Object.entries(devcontainer.features).find(([ref]) => ref.includes("/skaffold:"))![1];
+  expect(compareVersions(String(skaffold.version), "2.15.0")).toBeGreaterThanOrEqual(0);
+  expect(readText("docs/kubernetes.md")).toContain(`installs ${String(skaffold.version)}`);
+});
+
+it("when the app image is built, then it starts from the Node 24 dev image and adds a MySQL client and a checked, pinned grpcurl", () => {
+  const nodeMajor = readText(".nvmrc").trim().replace(/^v/, "").split(".")[0];
+  expect(dockerfile).toMatch(
+    new RegExp(`^FROM mcr\\.microsoft\\.com/devcontainers/typescript-node:${nodeMajor}-bookworm$`, "m"),
+  );
+  expect(dockerfile).toMatch(/apt-get install[^\n]*\bdefault-mysql-client\b/);
+  expect(dockerfile).toMatch(/^ARG GRPCURL_VERSION=\d+\.\d+\.\d+$/m);
+  expect(dockerfile).toMatch(/grpcurl_\$\{GRPCURL_VERSION\}_checksums\.txt/);
+  expect(dockerfile).toContain("sha256sum -c -");
+});
