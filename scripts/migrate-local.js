@@ -11,11 +11,22 @@ const env = {
   ITEM_DATABASE_URL: "mysql://root@127.0.0.1:3306/item",
   ...process.env,
 };
+// This node with tsx's loader (as nodemon runs the services): no shell and no
+// node_modules/.bin shim, which on Windows is a .cmd file execFileSync cannot run.
 for (const db of ["gacha", "item"]) {
   execFileSync(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=development", "packages/migrate/src/cli.ts", "deploy", "--create-database",
-      "--migrations", `prisma/${db}/migrations`, "--url-env", `${db.toUpperCase()}_DATABASE_URL`],
+    process.execPath,
+    [
+      "--conditions=development",
+      "--import=tsx",
+      "packages/migrate/src/cli.ts",
+      "deploy",
+      "--create-database",
+      "--migrations",
+      `prisma/${db}/migrations`,
+      "--url-env",
+      `${db.toUpperCase()}_DATABASE_URL`,
+    ],
     { cwd: root, env, stdio: "inherit" },
   );
 }

@@ -1,16 +1,17 @@
 // Shared helpers of the Kubernetes / Skaffold tests: repository paths, the
-// rendered overlays (real `kubectl kustomize`), skaffold.yaml, file listing.
+// rendered overlays (real `kubectl kustomize` or `kustomize build`), skaffold.yaml, file listing.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
-export const schemaDir = path.resolve(repoRoot, "..", "shared", "schemas");
+/** Vendored third-party schemas (origin and license in its README.md). */
+export const schemaDir = path.join(repoRoot, "k8s", "test", "schemas");
 export const SERVICES = ["gacha", "item", "gateway"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 export const DB_SERVICES = ["gacha", "item"] as const;
-export type Overlay = "dev" | "prod";
+export type Overlay = "dev" | "prod" | "debug";
 
 /** A rendered Kubernetes object, loosely typed (tests narrow what they read). */
 export interface K8sObject {
@@ -21,29 +22,37 @@ export interface K8sObject {
   [key: string]: any;
 }
 
-export const DEFAULT_KUBECTL = "/tmp/kubectl-layer/bin/kubectl/kubectl";
+export interface KustomizeTool {
+  tool: "kubectl" | "kustomize";
+  bin: string;
+  why: string;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain Node script, shared with scripts/test.sh
+const { findKustomize, renderArgs } = require("../../../scripts/ci/find-kustomize") as {
+  findKustomize(): KustomizeTool;
+  renderArgs(tool: KustomizeTool["tool"], dir: string): string[];
+};
+let tool: KustomizeTool | undefined;
 
-/** Path of the real kubectl (>= 1.27 for kustomize components/labels); fails loudly if missing. */
-export function kubectl(): string {
-  const bin = process.env.KUBECTL || DEFAULT_KUBECTL;
-  if (!fs.existsSync(bin)) {
-    throw new Error(
-      `kubectl not found at ${bin}. These tests render the overlays with the real kubectl: ` +
-        `run \`bash scripts/ci/install-kubectl.sh\` (it prints the path; export KUBECTL=<path> ` +
-        `if you install it elsewhere). They never skip.`,
-    );
-  }
-  return bin;
+/**
+ * The kubectl or kustomize that renders the overlays: KUBECTL / KUSTOMIZE if set, else the one on PATH when
+ * recent enough (kubectl >= 1.31 or kustomize >= 5.2.1), else the Linux x64 download; throws saying what to
+ * install otherwise. These tests never skip.
+ */
+export function kustomizeTool(): KustomizeTool {
+  tool ??= findKustomize();
+  return tool;
 }
 
 const renders = new Map<string, K8sObject[]>();
 
-/** `kubectl kustomize <dir>` parsed into objects (cached per process). */
+/** `kubectl kustomize <dir>` (or `kustomize build <dir>`) parsed into objects (cached per process). */
 export function renderDir(dir: string): K8sObject[] {
   const abs = path.resolve(repoRoot, dir);
   const cached = renders.get(abs);
   if (cached) return cached;
-  const out = execFileSync(kubectl(), ["kustomize", abs], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const { tool: name, bin } = kustomizeTool();
+  const out = execFileSync(bin, renderArgs(name, abs), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const objects = YAML.parseAllDocuments(out)
     .map((doc) => {
       if (doc.errors.length) throw new Error(`kustomize output of ${dir} is not valid YAML: ${doc.errors[0]?.message}`);
@@ -181,7 +190,12 @@ export function containers(objects: K8sObject[]): ContainerRef[] {
     const spec = podSpec(o);
     if (!spec) continue;
     for (const c of (spec.initContainers ?? []) as Container[])
-      out.push({ workload: o, container: c, init: true, where: `${o.kind}/${o.metadata.name} initContainer ${c.name}` });
+      out.push({
+        workload: o,
+        container: c,
+        init: true,
+        where: `${o.kind}/${o.metadata.name} initContainer ${c.name}`,
+      });
     for (const c of (spec.containers ?? []) as Container[])
       out.push({ workload: o, container: c, init: false, where: `${o.kind}/${o.metadata.name} container ${c.name}` });
   }
