@@ -1,0 +1,39 @@
+// Migration Jobs across redeploys. A Job's pod template is immutable and Skaffold
+// labels it with a per-session run-id, so applying over an existing Job fails with
+// "field is immutable". The Jobs delete themselves as soon as they finish
+// (ttlSecondsAfterFinished: 0) instead of a deploy hook, which was scoped to one
+// namespace, skipped on Windows and could delete Jobs Skaffold would not re-apply.
+import { Overlay, ofKind, render, skaffoldConfig } from "./support/repo";
+
+const MAX_TTL_SECONDS = 0;
+const OVERLAYS: Overlay[] = ["dev", "prod", "debug"];
+
+describe("migration Jobs", () => {
+  it.each(OVERLAYS)(
+    "when %s is rendered, then every Job removes itself once finished (ttlSecondsAfterFinished 0)",
+    (overlay) => {
+      const jobs = ofKind(render(overlay), "Job");
+      expect(jobs.map((j) => j.metadata.name).sort()).toEqual(["gacha-migrate", "item-migrate"]);
+      const bad = jobs
+        .filter(
+          (j) =>
+            !(typeof j.spec.ttlSecondsAfterFinished === "number" && j.spec.ttlSecondsAfterFinished <= MAX_TTL_SECONDS),
+        )
+        .map((j) => `${j.metadata.name}: ttlSecondsAfterFinished ${j.spec.ttlSecondsAfterFinished}`);
+      expect(bad).toEqual([]);
+    },
+  );
+
+  it("when skaffold deploys (any pipeline or profile), then no deploy hook runs", () => {
+    const config = skaffoldConfig();
+    const pipelines = [
+      { name: "default", deploy: config.deploy },
+      ...(config.profiles ?? []).map((p) => ({ name: p.name, deploy: p.deploy })),
+    ];
+    const withHooks = pipelines
+      .filter(({ deploy }) => deploy !== undefined && JSON.stringify(deploy).includes('"hooks"'))
+      .map(({ name }) => name);
+    expect(withHooks).toEqual([]);
+    expect(config.deploy?.kubectl).toBeDefined();
+  });
+});
