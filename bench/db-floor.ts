@@ -7,7 +7,7 @@
 // No gRPC, HTTP, Prisma or JSON: what the services add is the gap to this.
 import { randomUUID } from "node:crypto";
 import mariadb, { type Pool, type PoolConnection } from "mariadb";
-import { parseDatabaseUrl } from "@gacha/migrate";
+import { parseDatabaseUrl } from "@gacha/database";
 import { createBenchDatabases } from "./lib/databases";
 import { printTable, runLoad, settings, type LoadResult } from "./lib/load";
 
@@ -34,8 +34,8 @@ export async function dbFloor(concurrencies = settings.concurrencies): Promise<L
       await withTx(item, async (c) => {
         await c.query("INSERT IGNORE INTO grants (draw_id, item_index, user_id, item_id) VALUES (?, ?, ?, ?)", [drawId, 0, userId, itemId]);
         await c.query(
-          "INSERT INTO inventories (user_id, item_id, item_name, rarity, count, updated_at) VALUES (?, ?, ?, ?, 1, NOW(3)) ON DUPLICATE KEY UPDATE count = count + 1, item_name = VALUES(item_name), rarity = VALUES(rarity), updated_at = NOW(3)",
-          [userId, itemId, "Goblin", "N"],
+          "INSERT INTO inventories (user_id, item_id, item_name, rarity, count, updated_at) VALUES (?, ?, ?, ?, 1, NOW(3)) ON DUPLICATE KEY UPDATE count = count + 1, item_name = ?, rarity = ?, updated_at = NOW(3)",
+          [userId, itemId, "Goblin", "N", "Goblin", "N"],
         );
       });
       await gacha.query("UPDATE outbox SET delivered_at = NOW(3) WHERE draw_id = ? AND item_index IN (?) AND delivered_at IS NULL", [drawId, 0]);

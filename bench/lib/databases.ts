@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import mariadb from "mariadb";
-import { migrate, parseDatabaseUrl } from "@gacha/migrate";
+import { parseDatabaseUrl } from "@gacha/database";
+import { migrate } from "@gacha/migrate";
 
 export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/bench";
 const repoRoot = path.resolve(__dirname, "../..");

@@ -1,16 +1,16 @@
-// Both overlays render with the real kubectl kustomize, and every rendered
+// Every overlay (dev, prod, debug) renders with the real kubectl kustomize, and every rendered
 // object is a valid Kubernetes object: right types and required fields
 // (kubernetes-models) and no field the API does not know (which the API server
 // would drop or reject, e.g. a misspelled `readOnlyRootFileSystem`).
 import fs from "node:fs";
 import { hasModel, unknownFields, validateWithModel } from "./support/kube-schema";
-import { kubectl, Overlay, render } from "./support/repo";
+import { kustomizeTool, Overlay, render } from "./support/repo";
 
-const OVERLAYS: Overlay[] = ["dev", "prod"];
+const OVERLAYS: Overlay[] = ["dev", "prod", "debug"];
 
 describe("kubectl", () => {
-  it("when the tests look for kubectl, then the real binary is installed (scripts/ci/install-kubectl.sh)", () => {
-    expect(fs.existsSync(kubectl())).toBe(true);
+  it("when the tests look for kubectl or kustomize, then a real binary is found (scripts/ci/find-kustomize.js)", () => {
+    expect(fs.existsSync(kustomizeTool().bin)).toBe(true);
   });
 });
 
@@ -66,7 +66,10 @@ describe("the unknown-field check itself", () => {
     const d = deployment();
     d.spec.template.spec.containers[0].runAsNonRoot = true;
     d.spec.terminationGracePeriodSeconds = 5;
-    expect(unknownFields(d).sort()).toEqual([".spec.template.spec.containers[0].runAsNonRoot", ".spec.terminationGracePeriodSeconds"]);
+    expect(unknownFields(d).sort()).toEqual([
+      ".spec.template.spec.containers[0].runAsNonRoot",
+      ".spec.terminationGracePeriodSeconds",
+    ]);
   });
 
   it("when labels and annotations carry arbitrary keys, then nothing is reported", () => {

@@ -35,19 +35,35 @@ describe("service configuration", () => {
   it("when the config files are parsed, then the keys match what the services are documented to read", () => {
     expect(COMMON()).toEqual(expect.arrayContaining(["LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT_MS"]));
     expect(configKeys("gacha")).toEqual(
-      expect.arrayContaining(["GACHA_DATABASE_URL", "GACHA_DB_POOL_SIZE", "GRPC_HOST", "GACHA_GRPC_PORT", "ITEM_SERVICE_ADDR", "GRPC_REFLECTION"]),
+      expect.arrayContaining([
+        "GACHA_DATABASE_URL",
+        "GACHA_DB_POOL_SIZE",
+        "GRPC_HOST",
+        "GACHA_GRPC_PORT",
+        "ITEM_SERVICE_ADDR",
+        "GRPC_REFLECTION",
+      ]),
     );
-    expect(configKeys("item")).toEqual(expect.arrayContaining(["ITEM_DATABASE_URL", "ITEM_DB_POOL_SIZE", "GRPC_HOST", "ITEM_GRPC_PORT"]));
-    expect(configKeys("gateway")).toEqual(expect.arrayContaining(["PORT", "HOST", "GACHA_SERVICE_ADDR", "ITEM_SERVICE_ADDR", "GRPC_DEADLINE_MS"]));
+    expect(configKeys("item")).toEqual(
+      expect.arrayContaining(["ITEM_DATABASE_URL", "ITEM_DB_POOL_SIZE", "GRPC_HOST", "ITEM_GRPC_PORT"]),
+    );
+    expect(configKeys("gateway")).toEqual(
+      expect.arrayContaining(["PORT", "HOST", "GACHA_SERVICE_ADDR", "ITEM_SERVICE_ADDR", "GRPC_DEADLINE_MS"]),
+    );
   });
 
-  describe.each<Overlay>(["dev", "prod"])("the %s overlay", (overlay) => {
-    it.each([...SERVICES])("when the %s container starts, then every variable it is given is one its config reads", (svc) => {
-      const c = podSpec(find(render(overlay), "Deployment", svc)).containers.find((x: { name: string }) => x.name === svc);
-      const names: string[] = (c.env ?? []).map((e: { name: string }) => e.name);
-      expect(names.filter((n) => !configKeys(svc).includes(n))).toEqual([]);
-      expect(c.envFrom).toBeUndefined();
-    });
+  describe.each<Overlay>(["dev", "prod", "debug"])("the %s overlay", (overlay) => {
+    it.each([...SERVICES])(
+      "when the %s container starts, then every variable it is given is one its config reads",
+      (svc) => {
+        const c = podSpec(find(render(overlay), "Deployment", svc)).containers.find(
+          (x: { name: string }) => x.name === svc,
+        );
+        const names: string[] = (c.env ?? []).map((e: { name: string }) => e.name);
+        expect(names.filter((n) => !configKeys(svc).includes(n))).toEqual([]);
+        expect(c.envFrom).toBeUndefined();
+      },
+    );
 
     it("when a migration container starts, then its only variable is the database URL it names with --url-env", () => {
       for (const r of containers(render(overlay)).filter((x) => x.container.args?.includes("--url-env"))) {
@@ -60,14 +76,21 @@ describe("service configuration", () => {
       const objects = render(overlay);
       const env = (svc: string) =>
         Object.fromEntries(
-          (podSpec(find(objects, "Deployment", svc)).containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]),
+          (podSpec(find(objects, "Deployment", svc)).containers[0].env as { name: string; value?: string }[]).map(
+            (e) => [e.name, e.value],
+          ),
         );
       const port = (svc: string, name: string) =>
-        podSpec(find(objects, "Deployment", svc)).containers[0].ports.find((p: { name: string }) => p.name === name).containerPort;
+        podSpec(find(objects, "Deployment", svc)).containers[0].ports.find((p: { name: string }) => p.name === name)
+          .containerPort;
       expect(Number(env("gacha").GACHA_GRPC_PORT)).toBe(port("gacha", "grpc"));
       expect(Number(env("item").ITEM_GRPC_PORT)).toBe(port("item", "grpc"));
       expect(Number(env("gateway").PORT)).toBe(port("gateway", "http"));
-      const addresses = [env("gacha").ITEM_SERVICE_ADDR, env("gateway").GACHA_SERVICE_ADDR, env("gateway").ITEM_SERVICE_ADDR];
+      const addresses = [
+        env("gacha").ITEM_SERVICE_ADDR,
+        env("gateway").GACHA_SERVICE_ADDR,
+        env("gateway").ITEM_SERVICE_ADDR,
+      ];
       for (const addr of addresses) {
         const [host, p] = String(addr).split(":");
         const svc = find(objects, "Service", host!);

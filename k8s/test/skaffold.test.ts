@@ -20,7 +20,8 @@ import {
   SkaffoldArtifact,
 } from "./support/repo";
 
-const artifactsOf = (profile?: string): SkaffoldArtifact[] => pipeline(skaffoldConfig(), profile).build?.artifacts ?? [];
+const artifactsOf = (profile?: string): SkaffoldArtifact[] =>
+  pipeline(skaffoldConfig(), profile).build?.artifacts ?? [];
 const artifact = (image: string, profile?: string): SkaffoldArtifact => {
   const a = artifactsOf(profile).find((x) => x.image === image);
   if (!a) throw new Error(`artifact ${image} not in skaffold.yaml${profile ? ` profile ${profile}` : ""}`);
@@ -52,7 +53,11 @@ describe("skaffold.yaml", () => {
   });
 
   it("when the default pipeline builds, then there is one dev-target artifact per service with the repo root as context", () => {
-    expect(artifactsOf().map((a) => a.image).sort()).toEqual([...SERVICES].sort());
+    expect(
+      artifactsOf()
+        .map((a) => a.image)
+        .sort(),
+    ).toEqual([...SERVICES].sort());
     for (const svc of SERVICES) {
       const a = artifact(svc);
       expect(a.context).toBe(".");
@@ -62,7 +67,11 @@ describe("skaffold.yaml", () => {
   });
 
   it("when the prod profile builds, then the same artifacts use the prod target and sync nothing", () => {
-    expect(artifactsOf("prod").map((a) => a.image).sort()).toEqual([...SERVICES].sort());
+    expect(
+      artifactsOf("prod")
+        .map((a) => a.image)
+        .sort(),
+    ).toEqual([...SERVICES].sort());
     for (const svc of SERVICES) {
       const a = artifact(svc, "prod");
       expect(a.context).toBe(".");
@@ -90,7 +99,11 @@ describe("skaffold.yaml", () => {
       const images = new Set(containers(render(overlay)).map((r) => r.container.image ?? ""));
       // third-party images carry a tag or registry; ours are bare names skaffold replaces
       const ours = [...images].filter((i) => !/[:/@]/.test(i)).sort();
-      expect(ours).toEqual(artifactsOf(profile).map((a) => a.image).sort());
+      expect(ours).toEqual(
+        artifactsOf(profile)
+          .map((a) => a.image)
+          .sort(),
+      );
       expect([...images].filter((i) => /[:/@]/.test(i))).toEqual(overlay === "dev" ? ["mysql:8.4"] : []);
     }
   });
@@ -172,17 +185,9 @@ describe("skaffold.yaml", () => {
   it("when the prod profile port-forwards, then only the gateway is forwarded (no MySQL in prod)", () => {
     const forwards = pipeline(skaffoldConfig(), "prod").portForward ?? [];
     const prod = render("prod");
-    for (const f of forwards) expect(prod.some((o) => o.kind === "Service" && o.metadata.name === f.resourceName)).toBe(true);
+    for (const f of forwards)
+      expect(prod.some((o) => o.kind === "Service" && o.metadata.name === f.resourceName)).toBe(true);
     expect(forwards.map((f) => f.resourceName)).toEqual(["gateway"]);
-  });
-
-  it("when skaffold redeploys, then a before-deploy hook deletes the previous migration Jobs (Jobs are immutable)", () => {
-    const hooks = (skaffoldConfig().deploy?.kubectl as { hooks?: { before?: { host?: { command: string[] } }[] } }).hooks;
-    const command = (hooks?.before ?? []).map((h) => h.host?.command.join(" ") ?? "").join("\n");
-    expect(command).toMatch(/delete job -l app\.kubernetes\.io\/component=migration/);
-    const jobs = render("dev").filter((o) => o.kind === "Job");
-    expect(jobs.length).toBe(2);
-    for (const j of jobs) expect(j.metadata.labels?.["app.kubernetes.io/component"]).toBe("migration");
   });
 });
 
@@ -195,8 +200,12 @@ describe("kustomizations", () => {
       const k = YAML.parse(readRepoFile(f)) ?? {};
       if (k.patchesJson6902) bad.push(`${f}: patchesJson6902`);
       for (const p of [...(k.patches ?? []), ...(k.patchesStrategicMerge ?? [])]) {
-        const text: string = typeof p === "string" ? readRepoFile(path.posix.join(path.posix.dirname(f), p)) : p.patch ?? (p.path ? readRepoFile(path.posix.join(path.posix.dirname(f), p.path)) : "");
-        if (/^\s*-?\s*op:\s*/m.test(text) || /path:\s*\S*\/\d+(\/|\s|$)/.test(text)) bad.push(`${f}: JSON patch in ${p.path ?? "inline patch"}`);
+        const text: string =
+          typeof p === "string"
+            ? readRepoFile(path.posix.join(path.posix.dirname(f), p))
+            : (p.patch ?? (p.path ? readRepoFile(path.posix.join(path.posix.dirname(f), p.path)) : ""));
+        if (/^\s*-?\s*op:\s*/m.test(text) || /path:\s*\S*\/\d+(\/|\s|$)/.test(text))
+          bad.push(`${f}: JSON patch in ${p.path ?? "inline patch"}`);
       }
     }
     expect(bad).toEqual([]);

@@ -1,1 +1,3 @@
-// filled by the database split (see packages/migrate)
+export { createDatabasePool, databasePoolConfig, parseDatabaseUrl, type DatabaseConnection } from "./database-url";
+export { databaseUrlEnv } from "./database-url-env";
+export { openPrismaDatabase, type PrismaDatabase } from "./prisma-database";

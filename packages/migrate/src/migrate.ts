@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import mariadb, { type Connection } from "mariadb";
-import { parseDatabaseUrl } from "./database-url";
+import { parseDatabaseUrl } from "@gacha/database";
 import { readMigrations, type MigrationFile } from "./migrations-folder";
 
 export class MigrationError extends Error {
@@ -63,7 +63,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
         "SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at",
       );
       const pending = checkHistory(files, rows);
-      const result: MigrateResult = { applied: [], alreadyApplied: files.filter((f) => !pending.includes(f)).map((f) => f.name) };
+      const result: MigrateResult = {
+        applied: [],
+        alreadyApplied: files.filter((f) => !pending.includes(f)).map((f) => f.name),
+      };
       for (const file of pending) {
         log(`applying ${file.name}`);
         await applyOne(conn, file);
@@ -82,7 +85,12 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
 /** Names of migrations not applied yet (no changes made; no lock taken). */
 export async function pendingMigrations(opts: Pick<MigrateOptions, "url" | "migrationsDir">): Promise<string[]> {
   const files = readMigrations(opts.migrationsDir);
-  const conn = await mariadb.createConnection({ ...parseDatabaseUrl(opts.url), connectTimeout: 10_000 });
+  // read-only and quick: a socket timeout bounds a server that stops answering
+  const conn = await mariadb.createConnection({
+    ...parseDatabaseUrl(opts.url),
+    connectTimeout: 10_000,
+    socketTimeout: 10_000,
+  });
   try {
     const [table] = await conn.query(
       "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '_prisma_migrations'",
@@ -155,8 +163,5 @@ async function applyOne(conn: Connection, file: MigrationFile): Promise<void> {
     await conn.query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?", [String(err), id]);
     throw new MigrationError(`migration ${file.name} failed: ${(err as Error).message}`);
   }
-  await conn.query(
-    "UPDATE _prisma_migrations SET finished_at = NOW(3), applied_steps_count = 1 WHERE id = ?",
-    [id],
-  );
+  await conn.query("UPDATE _prisma_migrations SET finished_at = NOW(3), applied_steps_count = 1 WHERE id = ?", [id]);
 }

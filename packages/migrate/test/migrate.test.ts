@@ -5,7 +5,7 @@ import path from "node:path";
 import mariadb, { type Connection } from "mariadb";
 import { createTestDatabase, migrationsDir, TEST_SERVER_URL, type TestDatabase } from "@gacha/testing";
 import { createDatabase, migrate, pendingMigrations } from "../src/migrate";
-import { parseDatabaseUrl } from "../src/database-url";
+import { parseDatabaseUrl } from "@gacha/database";
 
 const itemMigrations = migrationsDir("item");
 const INIT = "20261123000000_init";
@@ -72,7 +72,10 @@ describe("migrate()", () => {
   it("when run a second time, then it applies nothing", async () => {
     const db = await freshDatabase();
     await migrate({ url: db.url, migrationsDir: itemMigrations });
-    expect(await migrate({ url: db.url, migrationsDir: itemMigrations })).toEqual({ applied: [], alreadyApplied: [INIT] });
+    expect(await migrate({ url: db.url, migrationsDir: itemMigrations })).toEqual({
+      applied: [],
+      alreadyApplied: [INIT],
+    });
     expect(await rows(db)).toHaveLength(1);
   });
 
@@ -103,7 +106,9 @@ describe("migrate()", () => {
     const failed = (await rows(db)).find((r) => r.migration_name === bad);
     expect(failed).toMatchObject({ finished_at: null, rolled_back_at: null, applied_steps_count: 0 });
     expect(failed!.logs).toMatch(/no_such_table/);
-    await expect(migrate({ url: db.url, migrationsDir: dir })).rejects.toThrow(new RegExp(`migration ${bad} failed earlier`));
+    await expect(migrate({ url: db.url, migrationsDir: dir })).rejects.toThrow(
+      new RegExp(`migration ${bad} failed earlier`),
+    );
   });
 
   it("when asked what is pending, then pendingMigrations lists exactly the unapplied migrations", async () => {
@@ -131,7 +136,11 @@ describe("createDatabase()", () => {
     }
   };
   const exists = () =>
-    withServer(async (conn) => (await conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [name])).length === 1);
+    withServer(
+      async (conn) =>
+        (await conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [name]))
+          .length === 1,
+    );
   afterAll(() => withServer((conn) => conn.query(`DROP DATABASE IF EXISTS \`${name}\``)));
 
   it("when the database is missing, then it creates it, and a second call is harmless", async () => {

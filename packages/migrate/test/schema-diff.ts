@@ -21,17 +21,46 @@ type DmmfField = Dmmf["models"][number]["fields"][number];
 
 // Prisma scalar types without @db.*: Prisma's MySQL defaults.
 const DEFAULT_TYPES: Record<string, string> = {
-  String: "varchar(191)", Int: "int", BigInt: "bigint", Boolean: "tinyint(1)", Float: "double",
-  Decimal: "decimal(65,30)", DateTime: "datetime(3)", Json: "json", Bytes: "longblob",
+  String: "varchar(191)",
+  Int: "int",
+  BigInt: "bigint",
+  Boolean: "tinyint(1)",
+  Float: "double",
+  Decimal: "decimal(65,30)",
+  DateTime: "datetime(3)",
+  Json: "json",
+  Bytes: "longblob",
 };
 // @db.* native types; arguments are appended as "(a,b)" unless noted.
 const NATIVE_TYPES: Record<string, string> = {
-  UnsignedBigInt: "bigint unsigned", UnsignedInt: "int unsigned", UnsignedMediumInt: "mediumint unsigned",
-  UnsignedSmallInt: "smallint unsigned", UnsignedTinyInt: "tinyint unsigned", BigInt: "bigint", Int: "int",
-  MediumInt: "mediumint", SmallInt: "smallint", TinyInt: "tinyint", Char: "char", VarChar: "varchar",
-  Text: "text", TinyText: "tinytext", MediumText: "mediumtext", LongText: "longtext", DateTime: "datetime",
-  Timestamp: "timestamp", Date: "date", Time: "time", Decimal: "decimal", Double: "double", Float: "float",
-  Json: "json", Binary: "binary", VarBinary: "varbinary", Bit: "bit", Year: "year",
+  UnsignedBigInt: "bigint unsigned",
+  UnsignedInt: "int unsigned",
+  UnsignedMediumInt: "mediumint unsigned",
+  UnsignedSmallInt: "smallint unsigned",
+  UnsignedTinyInt: "tinyint unsigned",
+  BigInt: "bigint",
+  Int: "int",
+  MediumInt: "mediumint",
+  SmallInt: "smallint",
+  TinyInt: "tinyint",
+  Char: "char",
+  VarChar: "varchar",
+  Text: "text",
+  TinyText: "tinytext",
+  MediumText: "mediumtext",
+  LongText: "longtext",
+  DateTime: "datetime",
+  Timestamp: "timestamp",
+  Date: "date",
+  Time: "time",
+  Decimal: "decimal",
+  Double: "double",
+  Float: "float",
+  Json: "json",
+  Binary: "binary",
+  VarBinary: "varbinary",
+  Bit: "bit",
+  Year: "year",
 };
 
 function prismaColumnType(field: DmmfField, enums: Dmmf["enums"]): string {
@@ -123,14 +152,20 @@ export function diffShapes(prisma: SchemaShape, db: SchemaShape): string[] {
     const p = prisma[table];
     const d = db[table];
     if (!p || !d) {
-      out.push(`table ${table}: ${p ? "in schema.prisma but not in the database" : "in the database but not in schema.prisma"}`);
+      out.push(
+        `table ${table}: ${p ? "in schema.prisma but not in the database" : "in the database but not in schema.prisma"}`,
+      );
       continue;
     }
     for (const c of names(p.columns, d.columns)) {
       const pc = p.columns[c];
       const dc = d.columns[c];
-      if (!pc || !dc) out.push(`column ${table}.${c}: ${pc ? "in schema.prisma but not in the database" : "in the database but not in schema.prisma"}`);
-      else if (JSON.stringify(pc) !== JSON.stringify(dc)) out.push(`column ${table}.${c}: schema.prisma ${describe(pc)}, database ${describe(dc)}`);
+      if (!pc || !dc)
+        out.push(
+          `column ${table}.${c}: ${pc ? "in schema.prisma but not in the database" : "in the database but not in schema.prisma"}`,
+        );
+      else if (JSON.stringify(pc) !== JSON.stringify(dc))
+        out.push(`column ${table}.${c}: schema.prisma ${describe(pc)}, database ${describe(dc)}`);
     }
     if (p.primaryKey.join(",") !== d.primaryKey.join(",")) {
       out.push(`primary key of ${table}: schema.prisma (${p.primaryKey}), database (${d.primaryKey})`);
@@ -138,8 +173,12 @@ export function diffShapes(prisma: SchemaShape, db: SchemaShape): string[] {
     for (const i of names(p.indexes, d.indexes)) {
       const pi = p.indexes[i];
       const di = d.indexes[i];
-      if (!pi || !di) out.push(`index ${table}.${i}: ${pi ? "in schema.prisma but not in the database" : "in the database but not in schema.prisma"}`);
-      else if (JSON.stringify(pi) !== JSON.stringify(di)) out.push(`index ${table}.${i}: schema.prisma ${JSON.stringify(pi)}, database ${JSON.stringify(di)}`);
+      if (!pi || !di)
+        out.push(
+          `index ${table}.${i}: ${pi ? "in schema.prisma but not in the database" : "in the database but not in schema.prisma"}`,
+        );
+      else if (JSON.stringify(pi) !== JSON.stringify(di))
+        out.push(`index ${table}.${i}: schema.prisma ${JSON.stringify(pi)}, database ${JSON.stringify(di)}`);
     }
   }
   return out;

@@ -10,10 +10,7 @@ export class ConfigError extends Error {
  * one line per bad variable, naming it, so a misconfigured pod says why it
  * crashed in its first log line.
  */
-export function loadConfig<S extends z.ZodType>(
-  schema: S,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
@@ -30,7 +27,10 @@ function redact(name: string, value: string): string {
   return /URL|PASSWORD|SECRET|TOKEN/i.test(name) ? "<redacted>" : value;
 }
 
-/** Reusable field parsers for environment variables (all strings). */
+/**
+ * Reusable field parsers for environment variables (all strings). Database URLs:
+ * databaseUrlEnv in @gacha/database (the rule the pool applies).
+ */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
@@ -41,13 +41,6 @@ export const env = {
       .transform((v) => v === "true" || v === "1"),
   logLevel: () => z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   logFormat: () => z.enum(["json", "pretty"]).optional(),
-  mysqlUrl: (fallback: string) =>
-    z
-      .string()
-      .default(fallback)
-      .refine((v) => /^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/.test(v), {
-        message: "must be a URL like mysql://user:password@host:3306/database",
-      }),
   address: (fallback: string) =>
     z
       .string()

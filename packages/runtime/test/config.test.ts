@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { databaseUrlEnv } from "@gacha/database";
 import { commonConfig, ConfigError, env, loadConfig } from "../src/config";
 
 const schema = z.object({
   ...commonConfig,
   GACHA_GRPC_PORT: env.port(50051),
-  GACHA_DATABASE_URL: env.mysqlUrl("mysql://root@127.0.0.1:3306/gacha"),
+  GACHA_DATABASE_URL: databaseUrlEnv("mysql://root@127.0.0.1:3306/gacha"),
   GRPC_REFLECTION: env.boolean(false),
   ITEM_SERVICE_ADDR: env.address("localhost:50052"),
 });

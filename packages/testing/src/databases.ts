@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import mariadb from "mariadb";
-import { migrate, parseDatabaseUrl } from "@gacha/migrate";
+import { parseDatabaseUrl } from "@gacha/database";
+import { migrate } from "@gacha/migrate";
 
 /** Server the integration tests use; each suite works in databases of its own there. */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/test";

@@ -1,12 +1,13 @@
 import path from "node:path";
 import { z } from "zod";
+import { databaseUrlEnv } from "@gacha/database";
 import { commonConfig, env, loadConfig } from "@gacha/runtime";
 
 // Keys are the environment variable names the Kubernetes manifests use.
 const gachaConfigSchema = z.object({
   ...commonConfig,
   GRPC_REFLECTION: env.boolean(false),
-  GACHA_DATABASE_URL: env.mysqlUrl("mysql://root@127.0.0.1:3306/gacha"),
+  GACHA_DATABASE_URL: databaseUrlEnv("mysql://root@127.0.0.1:3306/gacha"),
   GACHA_DB_POOL_SIZE: env.positiveInt(10),
   GRPC_HOST: z.string().min(1).default("0.0.0.0"),
   GACHA_GRPC_PORT: env.port(50051),

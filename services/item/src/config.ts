@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { databaseUrlEnv } from "@gacha/database";
 import { commonConfig, env, loadConfig } from "@gacha/runtime";
 
 // Keys are the environment variable names the Kubernetes manifests use.
 const itemConfigSchema = z.object({
   ...commonConfig,
   GRPC_REFLECTION: env.boolean(false),
-  ITEM_DATABASE_URL: env.mysqlUrl("mysql://root@127.0.0.1:3306/item"),
+  ITEM_DATABASE_URL: databaseUrlEnv("mysql://root@127.0.0.1:3306/item"),
   ITEM_DB_POOL_SIZE: env.positiveInt(10),
   GRPC_HOST: z.string().min(1).default("0.0.0.0"),
   ITEM_GRPC_PORT: env.port(50052),

@@ -1,4 +1,4 @@
-import { openPrismaDatabase, type PrismaDatabase } from "@gacha/migrate";
+import { openPrismaDatabase, type PrismaDatabase } from "@gacha/database";
 import { PrismaClient } from "./generated/prisma/client";
 
 export type ItemPrisma = InstanceType<typeof PrismaClient>;

@@ -18,7 +18,9 @@ describe("parseDatabaseUrl", () => {
   it("when TLS is asked for, then the driver verifies the certificate unless told otherwise", () => {
     expect(parseDatabaseUrl("mysql://u:p@h/db?sslaccept=strict").ssl).toEqual({ rejectUnauthorized: true });
     expect(parseDatabaseUrl("mysql://u:p@h/db?ssl=true").ssl).toEqual({ rejectUnauthorized: true });
-    expect(parseDatabaseUrl("mysql://u:p@h/db?sslaccept=accept_invalid_certs").ssl).toEqual({ rejectUnauthorized: false });
+    expect(parseDatabaseUrl("mysql://u:p@h/db?sslaccept=accept_invalid_certs").ssl).toEqual({
+      rejectUnauthorized: false,
+    });
     expect(parseDatabaseUrl("mysql://u:p@h/db?allowPublicKeyRetrieval=true").allowPublicKeyRetrieval).toBe(true);
   });
 

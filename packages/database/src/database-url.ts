@@ -10,7 +10,8 @@ export type DatabaseConnection = Pick<
 const PARAMS: Record<string, (value: string, into: DatabaseConnection) => void> = {
   // TLS to an external database: strict verifies the server certificate.
   sslaccept: (v, into) => {
-    if (v !== "strict" && v !== "accept_invalid_certs") throw new Error("sslaccept must be strict or accept_invalid_certs");
+    if (v !== "strict" && v !== "accept_invalid_certs")
+      throw new Error("sslaccept must be strict or accept_invalid_certs");
     into.ssl = { rejectUnauthorized: v === "strict" };
   },
   ssl: (v, into) => {

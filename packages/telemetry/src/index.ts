@@ -1,0 +1,1 @@
+// filled by the observability work (issue 10)
