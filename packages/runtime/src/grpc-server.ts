@@ -4,6 +4,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
+import { grpcCallObserver, type GrpcCallEnd } from "./grpc-call-log";
 
 export interface GrpcServiceBinding {
   /** Fully qualified name, e.g. "gacha.v1.GachaService", as used by health checks. */
@@ -19,6 +20,8 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** Server reflection for grpcurl; meant for dev. Needs the .proto files at runtime. */
   reflection?: { protoRoot: string; files: string[] };
+  /** Called as each call ends (metrics); every call is also logged at debug. */
+  onCallEnd?: (call: GrpcCallEnd) => void;
 }
 
 export interface RunningGrpcServer {
@@ -31,7 +34,10 @@ export interface RunningGrpcServer {
 
 /** Builds, binds and starts a gRPC server with the standard health service. */
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const server = new Server({ "grpc.max_receive_message_length": 1024 * 1024 });
+  const server = new Server({
+    "grpc.max_receive_message_length": 1024 * 1024,
+    interceptors: [grpcCallObserver(opts.logger, opts.onCallEnd)],
+  });
   const statuses = Object.fromEntries(
     ["", ...opts.services.map((s) => s.name)].map((name) => [name, "SERVING" as const]),
   );

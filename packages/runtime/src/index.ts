@@ -1,3 +1,4 @@
+export * from "./api-limits";
 export * from "./config";
 export * from "./errors";
 export * from "./grpc-client";

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { invalidArgument } from "@gacha/runtime";
+import {
+  DRAW_COUNT,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  IDEMPOTENCY_KEY_PATTERN,
+  invalidArgument,
+  validateUserId,
+} from "@gacha/runtime";
 import type { gachaV1 } from "@gacha/proto";
-import { validateUserId } from "./user-id";
-
-export const MAX_DRAW_COUNT = 10;
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/; // printable ASCII, fits VARCHAR(255)
 
 export interface ValidDrawRequest {
   userId: bigint;
@@ -16,11 +18,13 @@ export interface ValidDrawRequest {
 
 export function validateDrawRequest(req: gachaV1.DrawRequest): ValidDrawRequest {
   const userId = validateUserId(req.userId);
-  const count = req.count === 0 ? 1 : req.count;
-  if (count < 1 || count > MAX_DRAW_COUNT) throw invalidArgument(`count must be between 1 and ${MAX_DRAW_COUNT}`);
+  const count = req.count === 0 ? DRAW_COUNT.default : req.count;
+  if (count < DRAW_COUNT.min || count > DRAW_COUNT.max) {
+    throw invalidArgument(`count must be between ${DRAW_COUNT.min} and ${DRAW_COUNT.max}`);
+  }
   const idempotencyKey = req.idempotencyKey === "" ? undefined : req.idempotencyKey;
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw invalidArgument("idempotency_key must be at most 255 printable ASCII characters");
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+    throw invalidArgument(`idempotency_key must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters`);
   }
   const requestHash = createHash("sha256").update(`${userId}:${count}`).digest("hex");
   return { userId, count, idempotencyKey, requestHash };

@@ -1,12 +1,8 @@
-import { invalidArgument } from "@gacha/runtime";
+import { HISTORY_PAGE_LIMIT, invalidArgument, validateUserId } from "@gacha/runtime";
 import type { gachaV1 } from "@gacha/proto";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { HistoryRepository } from "./history-repository";
 import { toWireItem } from "./rarity";
-import { validateUserId } from "./user-id";
-
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
 
 /** GetHistories: one page of a user's draws, newest first, with an opaque cursor to the next. */
 export async function getHistories(
@@ -14,8 +10,10 @@ export async function getHistories(
   req: gachaV1.GetHistoriesRequest,
 ): Promise<gachaV1.GetHistoriesResponse> {
   const userId = validateUserId(req.userId);
-  const limit = req.limit === 0 ? DEFAULT_LIMIT : req.limit;
-  if (limit < 1 || limit > MAX_LIMIT) throw invalidArgument(`limit must be between 1 and ${MAX_LIMIT}`);
+  const limit = req.limit === 0 ? HISTORY_PAGE_LIMIT.default : req.limit;
+  if (limit < HISTORY_PAGE_LIMIT.min || limit > HISTORY_PAGE_LIMIT.max) {
+    throw invalidArgument(`limit must be between ${HISTORY_PAGE_LIMIT.min} and ${HISTORY_PAGE_LIMIT.max}`);
+  }
   const beforeId = req.cursor ? decodeCursor(req.cursor) : undefined;
   // One row more than asked tells whether another page exists without a COUNT.
   const rows = await repo.listHistories(userId, beforeId, limit + 1);

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { RARITY_NAMES } from "@gacha/proto";
+import { ITEM_NAME_MAX_LENGTH } from "@gacha/runtime";
 import type { Rarity } from "./generated/prisma/client";
 
 export interface PoolItem {
@@ -9,17 +11,17 @@ export interface PoolItem {
   weight: number;
 }
 
-// item_name is VARCHAR(191) and MySQL counts code points, not UTF-16 units.
+// MySQL counts item_name in code points, not UTF-16 units.
 const codePoints = (s: string) => [...s].length;
 // item_id is INT UNSIGNED in the DB and uint32 on the wire.
 const MAX_ITEM_ID = 2 ** 32 - 1;
 
 const itemSchema = z.object({
   item_id: z.number().int().positive().max(MAX_ITEM_ID),
-  item_name: z.string().refine((s) => codePoints(s) >= 1 && codePoints(s) <= 191, {
-    message: "must be 1 to 191 characters",
+  item_name: z.string().refine((s) => codePoints(s) >= 1 && codePoints(s) <= ITEM_NAME_MAX_LENGTH, {
+    message: `must be 1 to ${ITEM_NAME_MAX_LENGTH} characters`,
   }),
-  rarity: z.enum(["N", "R", "SR", "SSR"]),
+  rarity: z.enum(RARITY_NAMES),
   // Bounded so the prefix sums stay exact and crypto.randomInt (< 2^48) accepts the total.
   weight: z.number().int().positive().max(1_000_000_000),
 });
@@ -60,13 +62,13 @@ export function loadPool(file: string): PoolItem[] {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`cannot read gacha pool file ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read gacha pool file ${file}: ${(err as Error).message}`, { cause: err });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`gacha pool file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`gacha pool file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   return parsePool(data, file);
 }
@@ -76,6 +78,7 @@ function formatPath(path: PropertyKey[], data: unknown): string {
   const [root, index, ...rest] = path;
   if (root !== "items" || typeof index !== "number") return path.map(String).join(".") || "(document)";
   const entry = (data as { items: Array<{ item_id?: unknown }> }).items[index];
-  const id = entry && typeof entry === "object" && "item_id" in entry ? ` (item_id ${JSON.stringify(entry.item_id)})` : "";
+  const id =
+    entry && typeof entry === "object" && "item_id" in entry ? ` (item_id ${JSON.stringify(entry.item_id)})` : "";
   return `items[${index}]${rest.length ? "." + rest.map(String).join(".") : ""}${id}`;
 }

@@ -1,23 +1,16 @@
-import { itemV1 } from "@gacha/proto";
+import { rarityName, type itemV1, type RarityName } from "@gacha/proto";
 
 // gRPC messages → the HTTP API's snake_case JSON.
-
-const RARITY_NAMES: Partial<Record<itemV1.Rarity, string>> = {
-  [itemV1.Rarity.RARITY_N]: "N",
-  [itemV1.Rarity.RARITY_R]: "R",
-  [itemV1.Rarity.RARITY_SR]: "SR",
-  [itemV1.Rarity.RARITY_SSR]: "SSR",
-};
 
 export interface ItemJson {
   item_id: number;
   item_name: string;
-  rarity: string;
+  rarity: RarityName;
 }
 
 /** An upstream that sends no item or an unknown rarity is a bug: a 500, not a guess. */
 export function itemJson(item: itemV1.Item | undefined): ItemJson {
-  const rarity = item && RARITY_NAMES[item.rarity];
+  const rarity = item && rarityName(item.rarity);
   if (!item || !rarity) throw new Error(`upstream sent an invalid item: ${JSON.stringify(item)}`);
   return { item_id: item.itemId, item_name: item.itemName, rarity };
 }

@@ -1,23 +1,31 @@
 import { z } from "zod";
+import {
+  DRAW_COUNT,
+  HISTORY_PAGE_LIMIT,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  IDEMPOTENCY_KEY_PATTERN,
+  USER_ID,
+} from "@gacha/runtime";
 import { badRequest } from "./http-errors";
 
 const USER_ID_MESSAGE = "user_id must be a positive integer";
-const COUNT_MESSAGE = "count must be an integer from 1 to 10";
-const LIMIT_MESSAGE = "limit must be an integer from 1 to 100";
+const COUNT_MESSAGE = `count must be an integer from ${DRAW_COUNT.min} to ${DRAW_COUNT.max}`;
+const LIMIT_MESSAGE = `limit must be an integer from ${HISTORY_PAGE_LIMIT.min} to ${HISTORY_PAGE_LIMIT.max}`;
 
-// user_id is a uint64 in gRPC and the databases, but over JSON we accept only
-// 1..Number.MAX_SAFE_INTEGER (2^53 - 1): larger JSON numbers are rounded by
-// JSON.parse here and by most clients, so a user could silently become another.
+// Over JSON user_id stops at 2^53-1 (USER_ID.maxInJson says why).
 const userId = z
   .number({ error: USER_ID_MESSAGE })
   .int({ error: USER_ID_MESSAGE })
-  .min(1, { error: USER_ID_MESSAGE })
-  .max(Number.MAX_SAFE_INTEGER, { error: USER_ID_MESSAGE });
+  .min(Number(USER_ID.min), { error: USER_ID_MESSAGE })
+  .max(USER_ID.maxInJson, { error: USER_ID_MESSAGE });
 
-const drawBody = z.strictObject({
-  user_id: userId,
-  count: z.number({ error: COUNT_MESSAGE }).int({ error: COUNT_MESSAGE }).min(1, { error: COUNT_MESSAGE }).max(10, { error: COUNT_MESSAGE }).optional(),
-});
+const count = z
+  .number({ error: COUNT_MESSAGE })
+  .int({ error: COUNT_MESSAGE })
+  .min(DRAW_COUNT.min, { error: COUNT_MESSAGE })
+  .max(DRAW_COUNT.max, { error: COUNT_MESSAGE });
+
+const drawBody = z.strictObject({ user_id: userId, count: count.optional() });
 
 export interface DrawInput {
   userId: bigint;
@@ -35,26 +43,33 @@ export function parseDrawBody(body: unknown): DrawInput {
     if (issue?.code === "unrecognized_keys") throw badRequest(`unknown field: ${issue.keys.join(", ")}`);
     throw badRequest(issue?.message ?? "invalid request body");
   }
-  return { userId: BigInt(result.data.user_id), count: result.data.count ?? 1 };
+  return { userId: BigInt(result.data.user_id), count: result.data.count ?? DRAW_COUNT.default };
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/**
+ * A canonical decimal in min..max, or undefined: no sign, no leading zero, no
+ * exponent or spaces, and no more digits than max has (so BigInt never sees a
+ * huge string).
+ */
+function decimalInRange(raw: unknown, min: bigint, max: bigint): bigint | undefined {
+  if (typeof raw !== "string" || !/^[1-9][0-9]*$/.test(raw) || raw.length > String(max).length) return undefined;
+  const value = BigInt(raw);
+  return value >= min && value <= max ? value : undefined;
+}
 
 /** Validates the `:user_id` path segment (same range as the body's user_id). */
 export function parseUserIdParam(raw: unknown): bigint {
-  if (typeof raw !== "string" || !/^[1-9][0-9]{0,15}$/.test(raw) || BigInt(raw) > MAX_SAFE) {
-    throw badRequest(USER_ID_MESSAGE);
-  }
-  return BigInt(raw);
+  const value = decimalInRange(raw, USER_ID.min, BigInt(USER_ID.maxInJson));
+  if (value === undefined) throw badRequest(USER_ID_MESSAGE);
+  return value;
 }
 
-/** `?limit=`: absent means 20; anything but one decimal 1..100 is a 400 (repeats arrive as arrays). */
+/** `?limit=`: absent means the default page size; anything but one canonical decimal in range is a 400 (repeats arrive as arrays). */
 export function parseLimit(raw: unknown): number {
-  if (raw === undefined) return 20;
-  if (typeof raw !== "string" || !/^[1-9][0-9]{0,2}$/.test(raw) || Number(raw) > 100) {
-    throw badRequest(LIMIT_MESSAGE);
-  }
-  return Number(raw);
+  if (raw === undefined) return HISTORY_PAGE_LIMIT.default;
+  const value = decimalInRange(raw, BigInt(HISTORY_PAGE_LIMIT.min), BigInt(HISTORY_PAGE_LIMIT.max));
+  if (value === undefined) throw badRequest(LIMIT_MESSAGE);
+  return Number(value);
 }
 
 /** `?cursor=`: opaque, passed through; gacha rejects one it did not issue. */
@@ -64,14 +79,11 @@ export function parseCursor(raw: unknown): string {
   return raw;
 }
 
-// Printable ASCII (space to tilde), as in a header that every proxy passes unchanged.
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
-
 /** The optional Idempotency-Key header; "" when absent. */
 export function parseIdempotencyKey(raw: string | string[] | undefined): string {
   if (raw === undefined) return "";
-  if (typeof raw !== "string" || !IDEMPOTENCY_KEY.test(raw)) {
-    throw badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters");
+  if (typeof raw !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
+    throw badRequest(`Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters`);
   }
   return raw;
 }

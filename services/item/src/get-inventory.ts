@@ -1,7 +1,7 @@
+import { validateUserId } from "@gacha/runtime";
 import type { itemV1 } from "@gacha/proto";
 import type { InventoryRepository } from "./inventory-repository";
 import { rarityFromDb } from "./rarity";
-import { validateUserId } from "./user-id";
 
 /** GetInventory: a user's items by item_id; an unknown user simply owns nothing. */
 export async function getInventory(

@@ -1,13 +1,11 @@
-import { invalidArgument } from "@gacha/runtime";
-import type { itemV1 } from "@gacha/proto";
+import { DRAW_COUNT, ITEM_NAME_MAX_LENGTH, invalidArgument, validateUserId } from "@gacha/runtime";
+import { itemV1, RARITY_NAMES, rarityFromName } from "@gacha/proto";
 import type { GrantRecord, InventoryRepository } from "./inventory-repository";
 import { rarityToDb } from "./rarity";
-import { validateUserId } from "./user-id";
 
-const MAX_ITEMS_PER_DRAW = 10;
-// Column sizes in prisma/item/schema.prisma; MySQL counts characters (code points).
+// grants.draw_id is CHAR(36) (a UUID); MySQL counts characters (code points).
 const DRAW_ID_MAX = 36;
-const ITEM_NAME_MAX = 191;
+const WIRE_RARITIES = RARITY_NAMES.map((name) => itemV1.rarityToJSON(rarityFromName(name))).join(", ");
 const chars = (s: string) => [...s].length;
 
 /**
@@ -20,19 +18,20 @@ export function validateGrant(req: itemV1.GrantItemRequest): GrantRecord {
   if (!drawId || chars(drawId) > DRAW_ID_MAX) {
     throw invalidArgument(`draw_id must be a non-empty string of at most ${DRAW_ID_MAX} characters`);
   }
-  if (!Number.isInteger(index) || index < 0 || index >= MAX_ITEMS_PER_DRAW) {
-    throw invalidArgument(`index must be between 0 and ${MAX_ITEMS_PER_DRAW - 1}`);
+  // A draw of n items numbers them 0..n-1.
+  if (!Number.isInteger(index) || index < 0 || index >= DRAW_COUNT.max) {
+    throw invalidArgument(`index must be between 0 and ${DRAW_COUNT.max - 1}`);
   }
   validateUserId(userId);
   if (!item) throw invalidArgument("item is required");
   if (!Number.isInteger(item.itemId) || item.itemId < 1) {
     throw invalidArgument("item.item_id must be a positive integer");
   }
-  if (!item.itemName || chars(item.itemName) > ITEM_NAME_MAX) {
-    throw invalidArgument(`item.item_name must be a non-empty string of at most ${ITEM_NAME_MAX} characters`);
+  if (!item.itemName || chars(item.itemName) > ITEM_NAME_MAX_LENGTH) {
+    throw invalidArgument(`item.item_name must be a non-empty string of at most ${ITEM_NAME_MAX_LENGTH} characters`);
   }
   const rarity = rarityToDb(item.rarity);
-  if (!rarity) throw invalidArgument("item.rarity must be one of RARITY_N, RARITY_R, RARITY_SR, RARITY_SSR");
+  if (!rarity) throw invalidArgument(`item.rarity must be one of ${WIRE_RARITIES}`);
   return { drawId, index, userId, itemId: item.itemId, itemName: item.itemName, rarity };
 }
 

@@ -47,6 +47,11 @@ export function createInventoryRepository(prisma: ItemPrisma): InventoryReposito
     // (a prepare-cache miss) does not reset it; item-service.test.ts covers
     // first use on fresh connections, duplicates and concurrent copies.
     // Atomic upsert: Prisma's upsert is SELECT then INSERT and races on MySQL.
+    //
+    // The UPDATE clause binds name and rarity again instead of reading
+    // VALUES(col): MySQL deprecates VALUES() there since 8.0.20, and its
+    // replacement (a row alias: AS new ... new.col) is a syntax error on
+    // MariaDB. Bound parameters mean the same on both (docs/mysql-mariadb.md).
     const [inserted] = await prisma.$transaction([
       prisma.$executeRaw`
         INSERT IGNORE INTO grants (draw_id, item_index, user_id, item_id)
@@ -54,8 +59,8 @@ export function createInventoryRepository(prisma: ItemPrisma): InventoryReposito
       prisma.$executeRaw`
         INSERT INTO inventories (user_id, item_id, item_name, rarity, count, updated_at)
         SELECT ${g.userId}, ${g.itemId}, ${g.itemName}, ${g.rarity}, 1, NOW(3) FROM DUAL WHERE ROW_COUNT() > 0
-        ON DUPLICATE KEY UPDATE count = count + 1, item_name = VALUES(item_name),
-          rarity = VALUES(rarity), updated_at = NOW(3)`,
+        ON DUPLICATE KEY UPDATE count = count + 1, item_name = ${g.itemName},
+          rarity = ${g.rarity}, updated_at = NOW(3)`,
     ]);
     return inserted === 1;
   };

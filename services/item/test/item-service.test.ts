@@ -74,6 +74,14 @@ describe("item service over gRPC with a real database", () => {
     expect(await inventory(userId)).toEqual({ items: [{ item: sword, count: 200n }] });
   });
 
+  it("when an owned item is granted again under a new name and rarity, then the count grows and the entry shows the newest", async () => {
+    const userId = newUser();
+    const renamed = { ...sword, itemName: "Sword of Dawn", rarity: itemV1.Rarity.RARITY_SSR };
+    await grant({ drawId: randomUUID(), index: 0, userId, item: sword });
+    await grant({ drawId: randomUUID(), index: 0, userId, item: renamed });
+    expect(await inventory(userId)).toEqual({ items: [{ item: renamed, count: 2n }] });
+  });
+
   it("when 50 copies of one grant arrive at once, then it counts once and exactly one reports applied", async () => {
     const userId = newUser();
     const req = { drawId: randomUUID(), index: 9, userId, item: sword };

@@ -1,9 +1,8 @@
 import { status } from "@grpc/grpc-js";
 import { itemV1 } from "@gacha/proto";
-import { AppError } from "@gacha/runtime";
+import { AppError, validateUserId } from "@gacha/runtime";
 import { validateGrant } from "../src/grant-item";
 import { rarityFromDb, rarityToDb } from "../src/rarity";
-import { validateUserId } from "../src/user-id";
 
 const valid: itemV1.GrantItemRequest = {
   drawId: "3f2c1a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
