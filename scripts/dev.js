@@ -15,6 +15,8 @@ const services = [
   { name: "item", prefixColor: "blue" },
   { name: "gacha", prefixColor: "magenta" },
   { name: "gateway", prefixColor: "green" },
+  // Vite's dev server on 127.0.0.1:5173 (HMR), proxying the API paths to the gateway
+  { name: "web", prefixColor: "cyan" },
 ];
 const { result } = concurrently(
   services.map((s) => ({ ...s, command: `npm run dev --silent -w services/${s.name}`, env })),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the system as `npm run dev` does (migrations, then the three services
-# under nodemon + tsx), runs the e2e suite against its gateway, then stops it.
+# under nodemon + tsx, and Vite), runs the e2e suites against its gateway and
+# its web page (scripts/e2e-web.sh), then stops it.
 # This is the quick start, checked: CI runs it after `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,5 +36,7 @@ fi
 echo "ready after $(( ($(date +%s%N) - started) / 1000000 )) ms"
 status=0
 E2E_BASE_URL="$base" npx jest --config jest.e2e.config.js --ci || status=$?
+# the web page in real Chromium through Vite's dev server, which npm run dev also starts
+if [[ $status -eq 0 ]]; then WEB_BASE_URL="http://127.0.0.1:5173" bash scripts/e2e-web.sh || status=$?; fi
 if [[ $status -ne 0 ]]; then echo "--- dev log (tail)"; tail -80 "$log"; fi
 exit $status

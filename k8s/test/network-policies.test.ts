@@ -7,13 +7,27 @@ import { allowed, Endpoint } from "./support/network-policy";
 import { K8sObject, ofKind, render, renderDir, repoRoot } from "./support/repo";
 
 const pod = (name: string, component = "backend"): Endpoint => ({
-  labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/component": component, "app.kubernetes.io/part-of": "gacha-platform" },
+  labels: {
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/component": component,
+    "app.kubernetes.io/part-of": "gacha-platform",
+  },
 });
 const gateway = pod("gateway", "gateway");
 const gacha = pod("gacha");
 const item = pod("item");
 const gachaMigrate = pod("gacha-migrate", "migration");
 const stranger = pod("debug-shell", "other");
+const web = pod("web", "web");
+// ingress-nginx's controller pod, in its own namespace (minikube's addon and the upstream chart)
+const ingressController: Endpoint = {
+  labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" },
+  namespaceLabels: { "kubernetes.io/metadata.name": "ingress-nginx" },
+};
+const otherNamespacePod: Endpoint = {
+  labels: { app: "x" },
+  namespaceLabels: { "kubernetes.io/metadata.name": "default" },
+};
 const outside: Endpoint = {};
 
 describe("the prod NetworkPolicies", () => {
@@ -24,15 +38,26 @@ describe("the prod NetworkPolicies", () => {
       (np) => Object.keys(np.spec.podSelector ?? {}).length === 0 && !np.spec.ingress && !np.spec.egress,
     );
     expect(deny?.spec.policyTypes).toEqual(expect.arrayContaining(["Ingress", "Egress"]));
-    const kustomization = YAML.parse(fs.readFileSync(path.join(repoRoot, "k8s/overlays/prod/kustomization.yaml"), "utf8"));
-    expect(kustomization.components).toContain("../../components/network-policies");
-    expect(YAML.parse(fs.readFileSync(path.join(repoRoot, "k8s/components/network-policies/kustomization.yaml"), "utf8")).kind).toBe(
-      "Component",
+    const kustomization = YAML.parse(
+      fs.readFileSync(path.join(repoRoot, "k8s/overlays/prod/kustomization.yaml"), "utf8"),
     );
+    expect(kustomization.components).toContain("../../components/network-policies");
+    expect(
+      YAML.parse(fs.readFileSync(path.join(repoRoot, "k8s/components/network-policies/kustomization.yaml"), "utf8"))
+        .kind,
+    ).toBe("Component");
   });
 
   const flows: [string, Endpoint, Endpoint, number, boolean][] = [
-    ["anyone -> gateway:8080", outside, gateway, 8080, true],
+    ["the ingress controller -> gateway:8080", ingressController, gateway, 8080, true],
+    ["the ingress controller -> web:5173", ingressController, web, 5173, true],
+    ["anyone (outside the cluster, a LoadBalancer) -> gateway:8080, the public entry", outside, gateway, 8080, true],
+    ["a pod of another namespace -> web:5173", otherNamespacePod, web, 5173, false],
+    ["outside the cluster, bypassing the Ingress -> web:5173", outside, web, 5173, false],
+    ["a stray pod of the namespace -> web:5173", stranger, web, 5173, false],
+    ["the ingress controller -> gacha:50051", ingressController, gacha, 50051, false],
+    ["web -> gateway:8080 (the page calls the API through the Ingress, not from the pod)", web, gateway, 8080, false],
+    ["web -> the internet:443", web, outside, 443, false],
     ["a stray pod of the namespace (egress denied by default) -> gateway:8080", stranger, gateway, 8080, false],
     ["gateway -> gacha:50051", gateway, gacha, 50051, true],
     ["gateway -> item:50052", gateway, item, 50052, true],
@@ -63,6 +88,7 @@ describe("the prod NetworkPolicies", () => {
     { name: "gacha", from: gacha },
     { name: "item", from: item },
     { name: "gacha-migrate", from: gachaMigrate },
+    { name: "web", from: web },
   ])("when a $name pod resolves a name, then DNS (53/UDP and TCP) is allowed", ({ from }) => {
     expect(allowed(policies(), from, outside, 53, "UDP")).toBe(true);
     expect(allowed(policies(), from, outside, 53, "TCP")).toBe(true);
@@ -70,9 +96,19 @@ describe("the prod NetworkPolicies", () => {
 
   it("when prod is rendered, then exactly the component's policies are present (and dev has none)", () => {
     // a component cannot be built alone; render prod and compare with the component's files instead
-    const files = fs.readdirSync(path.join(repoRoot, "k8s/components/network-policies")).filter((f) => f !== "kustomization.yaml");
-    const names = files.map((f) => (YAML.parse(fs.readFileSync(path.join(repoRoot, "k8s/components/network-policies", f), "utf8")) as K8sObject).metadata.name);
-    expect(policies().map((p) => p.metadata.name).sort()).toEqual(names.sort());
+    const files = fs
+      .readdirSync(path.join(repoRoot, "k8s/components/network-policies"))
+      .filter((f) => f !== "kustomization.yaml");
+    const names = files.map(
+      (f) =>
+        (YAML.parse(fs.readFileSync(path.join(repoRoot, "k8s/components/network-policies", f), "utf8")) as K8sObject)
+          .metadata.name,
+    );
+    expect(
+      policies()
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(names.sort());
     expect(renderDir("k8s/overlays/dev").filter((o) => o.kind === "NetworkPolicy")).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ describe("skaffold.yaml", () => {
       artifactsOf()
         .map((a) => a.image)
         .sort(),
-    ).toEqual([...SERVICES].sort());
+    ).toEqual([...SERVICES, "web"].sort());
     for (const svc of SERVICES) {
       const a = artifact(svc);
       expect(a.context).toBe(".");
@@ -71,13 +71,33 @@ describe("skaffold.yaml", () => {
       artifactsOf("prod")
         .map((a) => a.image)
         .sort(),
-    ).toEqual([...SERVICES].sort());
+    ).toEqual([...SERVICES, "web"].sort());
     for (const svc of SERVICES) {
       const a = artifact(svc, "prod");
       expect(a.context).toBe(".");
       expect(a.docker).toEqual({ dockerfile: `services/${svc}/Dockerfile`, target: "prod" });
       expect(a.sync).toBeUndefined();
     }
+  });
+
+  it("when the web artifact builds, then dev runs Vite with services/web/src/** synced into /app and prod is the static target", () => {
+    expect(artifact("web")).toEqual({
+      image: "web",
+      context: ".",
+      docker: { dockerfile: "services/web/Dockerfile", target: "dev" },
+      sync: { manual: [{ src: "services/web/src/**", dest: "/app" }] },
+    });
+    expect(artifact("web", "prod")).toEqual({
+      image: "web",
+      context: ".",
+      docker: { dockerfile: "services/web/Dockerfile", target: "prod" },
+    });
+    // the dev stage copies services/web/ to /app/services/web (WORKDIR /app): a synced file lands where Vite watches it
+    expect(readRepoFile("services/web/Dockerfile")).toMatch(/^WORKDIR \/app$/m);
+    expect(readRepoFile("services/web/Dockerfile")).toMatch(
+      /^COPY --chown=1000:1000 services\/web\/ services\/web\/$/m,
+    );
+    expect(fs.existsSync(path.join(repoRoot, "services/web/Dockerfile.dockerignore"))).toBe(true);
   });
 
   it("when the pipelines render, then dev uses k8s/overlays/dev and prod k8s/overlays/prod, deployed with kubectl", () => {
@@ -169,9 +189,9 @@ describe("skaffold.yaml", () => {
     });
   });
 
-  it("when port-forwards are declared, then gateway 8080, gacha 50051, item 50052 and mysql 3306 exist in the dev render", () => {
+  it("when port-forwards are declared, then gateway 8080, gacha 50051, item 50052, mysql 3306 and web 5173 exist in the dev render", () => {
     const forwards = pipeline(skaffoldConfig()).portForward ?? [];
-    const expected = { gateway: 8080, gacha: 50051, item: 50052, mysql: 3306 };
+    const expected = { gateway: 8080, gacha: 50051, item: 50052, mysql: 3306, web: 5173 };
     expect(Object.fromEntries(forwards.map((f) => [f.resourceName, f.localPort]))).toEqual(expected);
     const dev = render("dev");
     for (const f of forwards) {

@@ -24,6 +24,8 @@ export function selects(selector: Selector, labels: Labels): boolean {
 export interface Endpoint {
   /** labels of a pod in the namespace, or undefined for something outside the cluster */
   labels?: Labels;
+  /** labels of the pod's namespace when it is not the policies' own (e.g. the ingress controller's) */
+  namespaceLabels?: Labels;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,7 +34,18 @@ function peerMatches(peers: any[] | undefined, other: Endpoint): boolean {
   return peers.some((peer) => {
     if (peer.ipBlock) return other.labels === undefined; // external addresses
     if (other.labels === undefined) return false;
-    // podSelector alone = same namespace; namespaceSelector {} = any namespace (ours included)
+    // podSelector alone = same namespace; a namespaceSelector picks namespaces by their labels
+    // ({} = any namespace, ours included); both = those pods in those namespaces
+    if (peer.namespaceSelector) {
+      const nsSelected =
+        other.namespaceLabels === undefined
+          ? Object.keys(peer.namespaceSelector).length === 0 ||
+            (Object.keys(peer.namespaceSelector.matchLabels ?? {}).length === 0 &&
+              !peer.namespaceSelector.matchExpressions?.length)
+          : selects(peer.namespaceSelector, other.namespaceLabels);
+      return nsSelected && selects(peer.podSelector ?? {}, other.labels);
+    }
+    if (other.namespaceLabels !== undefined) return false;
     return selects(peer.podSelector ?? {}, other.labels);
   });
 }
@@ -51,16 +64,13 @@ function policyTypes(np: K8sObject): string[] {
   return np.spec.policyTypes ?? (np.spec.egress ? ["Ingress", "Egress"] : ["Ingress"]);
 }
 
-export function allowed(
-  policies: K8sObject[],
-  from: Endpoint,
-  to: Endpoint,
-  port: number,
-  protocol = "TCP",
-): boolean {
+export function allowed(policies: K8sObject[], from: Endpoint, to: Endpoint, port: number, protocol = "TCP"): boolean {
   const egressOk = (() => {
-    if (!from.labels) return true;
-    const applying = policies.filter((np) => policyTypes(np).includes("Egress") && selects(np.spec.podSelector, from.labels!));
+    // the policies apply to pods of their own namespace only
+    if (!from.labels || from.namespaceLabels) return true;
+    const applying = policies.filter(
+      (np) => policyTypes(np).includes("Egress") && selects(np.spec.podSelector, from.labels!),
+    );
     if (applying.length === 0) return true;
     return applying.some((np) =>
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,12 +78,16 @@ export function allowed(
     );
   })();
   const ingressOk = (() => {
-    if (!to.labels) return true;
-    const applying = policies.filter((np) => policyTypes(np).includes("Ingress") && selects(np.spec.podSelector, to.labels!));
+    if (!to.labels || to.namespaceLabels) return true;
+    const applying = policies.filter(
+      (np) => policyTypes(np).includes("Ingress") && selects(np.spec.podSelector, to.labels!),
+    );
     if (applying.length === 0) return true;
     return applying.some((np) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (np.spec.ingress ?? []).some((rule: any) => peerMatches(rule.from, from) && portMatches(rule.ports, port, protocol)),
+      (np.spec.ingress ?? []).some(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (rule: any) => peerMatches(rule.from, from) && portMatches(rule.ports, port, protocol),
+      ),
     );
   })();
   return egressOk && ingressOk;

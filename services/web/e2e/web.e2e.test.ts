@@ -1,0 +1,85 @@
+// The page in real Chromium against a running `npm run dev` (Vite on
+// WEB_BASE_URL, default http://127.0.0.1:5173, proxying to the real gateway,
+// gacha, item and MariaDB). Run by scripts/e2e-web.sh; saves the README's screenshot.
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./browser.ts";
+
+const BASE = process.env.WEB_BASE_URL ?? "http://127.0.0.1:5173";
+const SCREENSHOT = path.resolve(import.meta.dirname, "../../../docs/images/web.png");
+// a user nobody else draws for, so counts start at zero
+const USER_ID = String(1_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
+
+let browser: Browser;
+let page: Page;
+const foreignRequests: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+  page.setDefaultTimeout(15_000);
+  // same origin everywhere: the page must never call anything but its own origin
+  page.on("request", (r) => {
+    if (new URL(r.url()).origin !== new URL(BASE).origin) foreignRequests.push(r.url());
+  });
+  await page.goto(BASE);
+  await page.getByLabel("User ID").fill(USER_ID);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** expect.poll with room for a cold start (first draws on a fresh `npm run dev` take seconds); its default is 1 s. */
+const eventually = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+const drawnItems = () => page.getByRole("list", { name: "Drawn items" }).getByRole("listitem");
+const historyItems = () => page.getByRole("list", { name: "History" }).getByRole("listitem");
+const inventoryTotal = () => page.getByRole("table", { name: "Inventory" }).getByRole("row", { name: /^Total/ });
+
+describe("the gacha page against npm run dev", () => {
+  it("when Draw is clicked, then one item with a rarity badge is shown and the inventory counts it", async () => {
+    await page.getByRole("button", { name: "Draw", exact: true }).click();
+
+    await eventually(() => drawnItems().count()).toBe(1);
+    expect(await drawnItems().first().textContent()).toMatch(/ (N|R|★ SR|★★ SSR)$/);
+    await eventually(() => inventoryTotal().textContent()).toBe("Total1");
+  });
+
+  it("when Draw 10 is clicked, then ten items are shown and the inventory totals the eleven drawn", async () => {
+    await page.getByRole("button", { name: "Draw 10" }).click();
+
+    await eventually(() => drawnItems().count()).toBe(10);
+    await eventually(() => inventoryTotal().textContent()).toBe("Total11");
+    // the rows add up to the same total
+    const counts = await page.getByRole("table", { name: "Inventory" }).locator("tbody td.count").allTextContents();
+    expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(11);
+  });
+
+  it("when the history has more than a page, then Load more shows the rest, newest first", async () => {
+    // a page is 10 entries: 11 draws give two pages
+    await eventually(() => historyItems().count()).toBe(10);
+    await page.getByRole("button", { name: "Load more" }).click();
+
+    await eventually(() => historyItems().count()).toBe(11);
+    await eventually(() => page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    const times = await page
+      .getByRole("list", { name: "History" })
+      .locator("time")
+      .evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute("datetime") ?? "")));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it("when the API rejects the user id, then the gateway's message is shown in an alert", async () => {
+    await page.getByLabel("User ID").fill("0");
+    await page.getByRole("button", { name: "Draw", exact: true }).click();
+
+    await eventually(() => page.getByRole("alert").textContent()).toBe("user_id must be a positive integer");
+  });
+
+  it("when everything above ran, then the page called nothing but its own origin", () => {
+    expect(foreignRequests).toEqual([]);
+  });
+});

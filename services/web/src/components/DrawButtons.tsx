@@ -1,0 +1,16 @@
+export function DrawButtons(props: { busy: boolean; onDraw: (count: number) => void }) {
+  return (
+    <div className="actions">
+      <button type="button" disabled={props.busy} onClick={() => props.onDraw(1)}>
+        Draw
+      </button>
+      <button type="button" disabled={props.busy} onClick={() => props.onDraw(10)}>
+        Draw 10
+      </button>
+      {/* submit: Enter in the User ID field shows that user's inventory and history */}
+      <button type="submit" className="secondary" disabled={props.busy}>
+        Refresh
+      </button>
+    </div>
+  );
+}

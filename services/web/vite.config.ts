@@ -1,0 +1,35 @@
+// Vite for the gacha page. The dev server proxies the API paths to the gateway,
+// so the page and the API share one origin (no CORS), as behind the Ingress.
+//   WEB_HOST      interface to listen on: 127.0.0.1 (default) or 0.0.0.0 in a container
+//   GATEWAY_URL   where the API is: http://127.0.0.1:8080 (npm run dev), http://gateway:8080 in the cluster
+import react from "@vitejs/plugin-react";
+import { defineConfig, type ProxyOptions } from "vite";
+
+/** The gateway's routes (README.md, "HTTP API"); everything else is the page. */
+export const API_PATHS = /^\/(draw|histories|inventories|healthz|readyz)(\/|\?|$)/;
+
+const gateway: ProxyOptions = {
+  target: process.env.GATEWAY_URL ?? "http://127.0.0.1:8080",
+  // keep the browser's Host header: the gateway does not care, and logs show the real host
+  changeOrigin: false,
+  // a gateway that hangs must not hang the page: the API client gives up after 10 s anyway
+  proxyTimeout: 15_000,
+  timeout: 15_000,
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    host: process.env.WEB_HOST ?? "127.0.0.1",
+    port: 5173,
+    strictPort: true,
+    proxy: { [API_PATHS.source]: gateway },
+  },
+  preview: {
+    host: process.env.WEB_HOST ?? "127.0.0.1",
+    port: 4173,
+    strictPort: true,
+    proxy: { [API_PATHS.source]: gateway },
+  },
+  build: { outDir: "dist", emptyOutDir: true },
+});
