@@ -8,16 +8,31 @@
 // Probes poll every 20 ms (HTTP /healthz for the gateway, a gRPC call answered
 // by the edited validation message for gacha and item). Also reads nodemon's
 // and the service's log lines to split the time (see docs/hot-reload.md).
+// The container rows also get the total a user waits with skaffold: its watch quiet
+// period (--watch-poll-interval, from skaffold.env; Skaffold's default 1000 ms if
+// absent) + the sync and restart measured here.
 // Env: RELOAD_EDITS (default 10), RELOAD_WHERE=container,host (default both),
 // RELOAD_SERVICE_ENV="K=V K2=V2" overrides the services' env in both (experiments,
 // e.g. LOG_FORMAT=json), RELOAD_NODEMON_EXEC="<cmd>" replaces nodemon.json's exec
-// in the containers (before/after comparisons), RELOAD_JSON=<file> writes the samples.
-import { spawn, type ChildProcess } from "node:child_process";
+// in the containers (before/after comparisons), RELOAD_NODEMON_ARGS="--delay 0" adds
+// nodemon flags in the containers, RELOAD_JSON=<file> writes the samples.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { EDITS, waitForMarker } from "../test/container/support/edits";
-import { buildMariadbImage, buildServiceImage, imageInfo, imageName, podmanRaw, repoRoot, SERVICES, sleep, waitFor, type Service } from "../test/container/support/podman";
+import {
+  buildMariadbImage,
+  buildServiceImage,
+  imageInfo,
+  imageName,
+  podmanRaw,
+  repoRoot,
+  SERVICES,
+  sleep,
+  waitFor,
+  type Service,
+} from "../test/container/support/podman";
 import { syncDestination, syncInto } from "../test/container/support/sync";
 import { startDevSystem } from "../test/container/support/system";
 
@@ -25,8 +40,37 @@ const N = Number(process.env.RELOAD_EDITS ?? 10);
 const WHERE = (process.env.RELOAD_WHERE ?? "container,host").split(",");
 const TIMEOUT_MS = 30_000;
 const SERVICE_ENV = Object.fromEntries(
-  (process.env.RELOAD_SERVICE_ENV ?? "").split(" ").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  (process.env.RELOAD_SERVICE_ENV ?? "")
+    .split(" ")
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
 );
+
+/** Skaffold's default --watch-poll-interval (cmd/skaffold/app/cmd/flags.go, flagRegistry). */
+const SKAFFOLD_DEFAULT_INTERVAL_MS = 1000;
+
+/**
+ * The quiet period skaffold dev waits after the last file event before it syncs, as it
+ * would be set for a `skaffold dev` run from the repo root: the shell's
+ * SKAFFOLD_WATCH_POLL_INTERVAL wins over skaffold.env (godotenv does not override).
+ */
+function watchInterval(): { ms: number; source: string } {
+  const fromShell = process.env.SKAFFOLD_WATCH_POLL_INTERVAL;
+  if (fromShell) return { ms: Number(fromShell), source: "SKAFFOLD_WATCH_POLL_INTERVAL in the environment" };
+  const file = path.join(repoRoot, "skaffold.env");
+  const line = fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .split(/\r?\n/)
+        .map((l) => /^\s*SKAFFOLD_WATCH_POLL_INTERVAL\s*=\s*"?(\d+)"?\s*$/.exec(l))
+        .find(Boolean)
+    : undefined;
+  if (line) return { ms: Number(line[1]), source: "skaffold.env" };
+  return {
+    ms: SKAFFOLD_DEFAULT_INTERVAL_MS,
+    source: "Skaffold's default: no SKAFFOLD_WATCH_POLL_INTERVAL in skaffold.env",
+  };
+}
 
 interface Sample {
   total: number;
@@ -51,7 +95,9 @@ const LISTEN = /gRPC server listening|gateway listening/;
 
 /** Timestamps (ms) of log lines after `sinceMs`, from `podman logs -t` (conmon stamps each line). */
 async function containerLogLines(container: string, sinceMs: number): Promise<{ t: number; line: string }[]> {
-  const r = await podmanRaw(["logs", "-t", "--since", new Date(sinceMs - 1000).toISOString(), container], { timeoutMs: 10_000 });
+  const r = await podmanRaw(["logs", "-t", "--since", new Date(sinceMs - 1000).toISOString(), container], {
+    timeoutMs: 10_000,
+  });
   return `${r.stdout}${r.stderr}`
     .split("\n")
     .map((l) => {
@@ -68,11 +114,20 @@ function phases(lines: { t: number; line: string }[], t0: number): Pick<Sample, 
 }
 
 async function benchContainer(): Promise<Row[]> {
+  // the local stand-ins of the Dockerfiles' base images, as scripts/test-containers.sh does (no-op when present)
+  console.error("bench:reload: base images (scripts/containers/base-images.sh; ~1 min once per machine)");
+  execFileSync("bash", ["scripts/containers/base-images.sh"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "inherit", "inherit"],
+    timeout: 900_000,
+  });
   console.error("bench:reload: building the dev images (cached after the first run)");
   await buildMariadbImage();
   for (const svc of SERVICES) await buildServiceImage(svc, "dev");
   const exec = process.env.RELOAD_NODEMON_EXEC;
-  const system = await startDevSystem("dev", SERVICE_ENV, exec ? ["nodemon", "--exec", exec] : undefined);
+  const extraArgs = (process.env.RELOAD_NODEMON_ARGS ?? "").split(" ").filter(Boolean);
+  const args = exec || extraArgs.length ? ["nodemon", ...extraArgs, ...(exec ? ["--exec", exec] : [])] : undefined;
+  const system = await startDevSystem("dev", SERVICE_ENV, args);
   const rows: Row[] = [];
   const onSignal = () => void system.scope.cleanup().finally(() => process.exit(130));
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
@@ -127,7 +182,10 @@ const hostEnv = {
 /** Writes `file` in place and guarantees the original comes back (unless someone else changed the file meanwhile). */
 class InPlaceEdit {
   private written: string | undefined;
-  constructor(readonly file: string, readonly original: string) {}
+  constructor(
+    readonly file: string,
+    readonly original: string,
+  ) {}
   write(content: string) {
     fs.writeFileSync(path.join(repoRoot, this.file), content);
     this.written = content;
@@ -137,25 +195,39 @@ class InPlaceEdit {
     const abs = path.join(repoRoot, this.file);
     const now = fs.readFileSync(abs, "utf8");
     if (now === this.written) fs.writeFileSync(abs, this.original);
-    else if (now !== this.original) console.error(`bench:reload: ${this.file} was changed by someone else meanwhile; left as is`);
+    else if (now !== this.original)
+      console.error(`bench:reload: ${this.file} was changed by someone else meanwhile; left as is`);
     this.written = undefined;
   }
 }
 
 async function benchHost(): Promise<Row[]> {
   for (const [svc, port] of Object.entries(HOST_PORTS)) {
-    const busy = svc === "gateway" ? await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false) : false;
+    const busy =
+      svc === "gateway"
+        ? await fetch(`http://127.0.0.1:${port}/healthz`).then(
+            () => true,
+            () => false,
+          )
+        : false;
     if (busy) throw new Error(`127.0.0.1:${port} is in use; stop what listens there`);
   }
   const env = { ...process.env, ...hostEnv, ...SERVICE_ENV };
   await new Promise<void>((resolve, reject) => {
     const m = spawn("npm", ["run", "--silent", "migrate"], { cwd: repoRoot, env, stdio: "inherit" });
     const timer = setTimeout(() => m.kill("SIGKILL"), 120_000);
-    m.on("exit", (code) => (clearTimeout(timer), code === 0 ? resolve() : reject(new Error(`npm run migrate exited ${code}`))));
+    m.on(
+      "exit",
+      (code) => (clearTimeout(timer), code === 0 ? resolve() : reject(new Error(`npm run migrate exited ${code}`))),
+    );
   });
   const lines: { t: number; line: string }[] = [];
   // its own process group (setsid), so the whole tree (concurrently, nodemon, tsx) stops together
-  const dev: ChildProcess = spawn("setsid", ["node", "scripts/dev.js"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const dev: ChildProcess = spawn("setsid", ["node", "scripts/dev.js"], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const onData = (chunk: Buffer) => {
     const t = Date.now();
     for (const line of chunk.toString("utf8").split("\n")) if (line) lines.push({ t, line });
@@ -172,7 +244,14 @@ async function benchHost(): Promise<Row[]> {
   process.once("exit", restoreAll);
   const rows: Row[] = [];
   try {
-    await waitFor("npm run dev: gateway /readyz 200", async () => (await fetch(`http://127.0.0.1:${HOST_PORTS.gateway}/readyz`, { signal: AbortSignal.timeout(1_000) })).status === 200, 90_000, 250);
+    await waitFor(
+      "npm run dev: gateway /readyz 200",
+      async () =>
+        (await fetch(`http://127.0.0.1:${HOST_PORTS.gateway}/readyz`, { signal: AbortSignal.timeout(1_000) }))
+          .status === 200,
+      90_000,
+      250,
+    );
     for (const svc of SERVICES) {
       const edit = EDITS[svc];
       const addr = `127.0.0.1:${HOST_PORTS[svc]}`;
@@ -227,13 +306,45 @@ async function dropHostDatabases(): Promise<void> {
   }
 }
 
-function printRows(rows: Row[]): void {
+function printRows(rows: Row[], intervalMs: number): void {
   const f = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : "-");
-  const head = ["service", "where", "n", "p50 ms", "p95 ms", "min", "max", "write p50", "nodemon sees it p50", "listening p50"];
+  const head = [
+    "service",
+    "where",
+    "n",
+    "sync+restart p50",
+    "p95",
+    "min",
+    "max",
+    "+ interval p50",
+    "p95",
+    "write p50",
+    "nodemon sees it p50",
+    "listening p50",
+  ];
   const body = rows.map((r) => {
     const tot = r.samples.map((s) => s.total);
-    const of = (k: keyof Sample) => pct(r.samples.map((s) => s[k]).filter((x): x is number => x !== undefined), 50);
-    return [r.service, r.where, String(tot.length), f(pct(tot, 50)), f(pct(tot, 95)), f(Math.min(...tot)), f(Math.max(...tot)), f(of("write")), f(of("detect")), f(of("listening"))];
+    const of = (k: keyof Sample) =>
+      pct(
+        r.samples.map((s) => s[k]).filter((x): x is number => x !== undefined),
+        50,
+      );
+    // the host loop (npm run dev) has no skaffold in front of it
+    const withInterval = (p: number) => (r.where === "container" ? f(intervalMs + pct(tot, p)) : "-");
+    return [
+      r.service,
+      r.where,
+      String(tot.length),
+      f(pct(tot, 50)),
+      f(pct(tot, 95)),
+      f(Math.min(...tot)),
+      f(Math.max(...tot)),
+      withInterval(50),
+      withInterval(95),
+      f(of("write")),
+      f(of("detect")),
+      f(of("listening")),
+    ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
@@ -246,12 +357,19 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (WHERE.includes("container")) rows.push(...(await benchContainer()));
   if (WHERE.includes("host")) rows.push(...(await benchHost()));
+  const interval = watchInterval();
   console.log(
     `\nhot reload: write of a changed .ts file -> first response with the new behaviour (${N} edits per service; ` +
-      `${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})` +
-      `${process.env.RELOAD_NODEMON_EXEC ? `; container exec: ${process.env.RELOAD_NODEMON_EXEC}` : ""}${process.env.RELOAD_SERVICE_ENV ? `; env ${process.env.RELOAD_SERVICE_ENV}` : ""}\n`,
+      `${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")})` +
+      `${process.env.RELOAD_NODEMON_EXEC ? `; container exec: ${process.env.RELOAD_NODEMON_EXEC}` : ""}` +
+      `${process.env.RELOAD_NODEMON_ARGS ? `; nodemon ${process.env.RELOAD_NODEMON_ARGS}` : ""}${process.env.RELOAD_SERVICE_ENV ? `; env ${process.env.RELOAD_SERVICE_ENV}` : ""}\n` +
+      `skaffold's watch interval (quiet period before it syncs): ${interval.ms} ms (${interval.source}); ` +
+      `"+ interval" = that + sync+restart (container rows; sync here is podman exec, skaffold's is kubectl exec)\n`,
   );
-  printRows(rows);
+  printRows(rows, interval.ms);
   if (process.env.RELOAD_JSON) fs.writeFileSync(process.env.RELOAD_JSON, JSON.stringify(rows, null, 2));
 }
 

@@ -6,11 +6,23 @@
 // serves them. Everything started is removed in afterAll.
 import { execFile } from "node:child_process";
 import { EDITS, waitForMarker } from "./support/edits";
-import { buildMariadbImage, buildServiceImage, imageInfo, imageName, podmanRaw, repoRoot, SERVICES, type BuildReport, type Service } from "./support/podman";
+import {
+  buildMariadbImage,
+  buildServiceImage,
+  imageInfo,
+  imageName,
+  podmanRaw,
+  repoRoot,
+  SERVICES,
+  sleep,
+  waitFor,
+  type BuildReport,
+  type Service,
+} from "./support/podman";
 import { artifact, syncDestination, syncInto } from "./support/sync";
 import { startDevSystem, type RunningSystem } from "./support/system";
 import { globMatch } from "../../k8s/test/support/glob";
-import { repoFiles } from "../../k8s/test/support/repo";
+import { find, podSpec, render, repoFiles, type Container } from "../../k8s/test/support/repo";
 
 const builds: BuildReport[] = [];
 let system: RunningSystem | undefined;
@@ -29,7 +41,9 @@ beforeAll(async () => {
   system = await startDevSystem("dev");
   console.log(
     `container tier (dev): builds ${builds.map((b) => `${b.image} ${(b.ms / 1000).toFixed(1)}s`).join(", ")}; ` +
-      `start ${Object.entries(system.timings).map(([k, v]) => `${k} ${v}ms`).join(", ")}`,
+      `start ${Object.entries(system.timings)
+        .map(([k, v]) => `${k} ${v}ms`)
+        .join(", ")}`,
   );
 }, 900_000);
 
@@ -37,7 +51,8 @@ afterAll(async () => {
   await system?.scope.cleanup();
 }, 120_000);
 
-const execIn = (svc: Service, args: string[], asUser = user[svc]!) => podmanRaw(["exec", "-u", asUser, system!.containers[svc], ...args], { timeoutMs: 20_000 });
+const execIn = (svc: Service, args: string[], asUser = user[svc]!) =>
+  podmanRaw(["exec", "-u", asUser, system!.containers[svc], ...args], { timeoutMs: 20_000 });
 
 it("when the three dev images are built from the repo root, then item and gateway reuse gacha's deps stage (npm ci runs once)", () => {
   const byImage = Object.fromEntries(builds.map((b) => [b.image, b]));
@@ -46,7 +61,12 @@ it("when the three dev images are built from the repo root, then item and gatewa
 });
 
 it("when the dev images are inspected, then each runs as 1000:1000 in /app/services/<svc>, the user and folder the dev overlay and skaffold sync expect", () => {
-  for (const svc of SERVICES) expect({ svc, user: user[svc], workdir: workdir[svc] }).toEqual({ svc, user: "1000:1000", workdir: `/app/services/${svc}` });
+  for (const svc of SERVICES)
+    expect({ svc, user: user[svc], workdir: workdir[svc] }).toEqual({
+      svc,
+      user: "1000:1000",
+      workdir: `/app/services/${svc}`,
+    });
 });
 
 it("when the dev system runs with the dev overlay's environment, then the e2e suite passes against the gateway container", async () => {
@@ -54,11 +74,21 @@ it("when the dev system runs with the dev overlay's environment, then the e2e su
     execFile(
       "npx",
       ["jest", "--config", "jest.e2e.config.js", "--ci"],
-      { cwd: repoRoot, env: { ...process.env, E2E_BASE_URL: `http://${system!.addr.gateway}` }, timeout: 240_000, killSignal: "SIGKILL", maxBuffer: 32 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+      {
+        cwd: repoRoot,
+        env: { ...process.env, E2E_BASE_URL: `http://${system!.addr.gateway}` },
+        timeout: 240_000,
+        killSignal: "SIGKILL",
+        maxBuffer: 32 * 1024 * 1024,
+      },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
     );
   });
-  if (result.code !== 0) throw new Error(`e2e suite failed against the gateway container:\n${result.out.slice(-8000)}${await system!.logs()}`);
+  if (result.code !== 0)
+    throw new Error(
+      `e2e suite failed against the gateway container:\n${result.out.slice(-8000)}${await system!.logs()}`,
+    );
   expect(result.out).toMatch(/Tests:\s+\d+ passed/);
 }, 300_000);
 
@@ -108,7 +138,9 @@ describe.each([...SERVICES])("hot reload of %s", (svc) => {
     expect(cat.code).toBe(0);
     const original = cat.stdout;
     expect(await edit.probe(addr)).toBe("");
-    const restartsBefore = ((await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []).length;
+    const restartsBefore = (
+      (await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []
+    ).length;
 
     const marker = `ct${Date.now().toString(36)}`;
     const t0 = Date.now();
@@ -120,10 +152,90 @@ describe.each([...SERVICES])("hot reload of %s", (svc) => {
     await syncInto(system!.containers[svc], user[svc]!, [{ dest, content: original }]);
     await waitForMarker(edit, addr, "", Date.now(), 30_000);
     expect((await execIn(svc, ["cat", dest])).stdout).toBe(original);
-    const restarts = ((await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []).length;
+    const restarts = (
+      (await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []
+    ).length;
     expect(restarts - restartsBefore).toBeGreaterThanOrEqual(2);
     console.log(`${svc}: synced ${edit.file} -> ${dest}; new behaviour served after ${ms} ms`);
   }, 90_000);
+});
+
+// A save that crashes the app (syntax error, throw at import) must not cost the edits synced
+// before it: skaffold never re-syncs after a container restart (skaffold#6924), so only a
+// container that keeps running keeps them. In dev nothing restarts it: nodemon outlives the
+// crash, and the dev overlay has no liveness probe that would make the kubelet restart it.
+const CRASHES: Partial<Record<Service, { file: string; break: (src: string) => string; kind: string }>> = {
+  gateway: {
+    file: "services/gateway/src/routes/inventories.ts",
+    break: (src) => `${src}\nexport const = ;\n`,
+    kind: "a syntax error",
+  },
+  gacha: {
+    file: "services/gacha/src/cursor.ts",
+    break: (src) => `${src}\nthrow new Error("crash-edit at import");\n`,
+    kind: "a throw at import",
+  },
+};
+
+const containerState = async (svc: Service) => {
+  const out = await podmanRaw([
+    "inspect",
+    "--format",
+    "{{.State.StartedAt}}|{{.RestartCount}}|{{.State.Running}}",
+    system!.containers[svc],
+  ]);
+  return out.stdout.trim();
+};
+const countInLog = async (svc: Service, what: string) =>
+  (await podmanRaw(["logs", system!.containers[svc]])).stdout.split(what).length - 1;
+
+describe.each(Object.keys(CRASHES) as Service[])("crash-edit of %s", (svc) => {
+  it("when an edit is synced, then one that crashes the app, then a fix, then the container was never restarted and serves the fix with the first edit still in place", async () => {
+    const crash = CRASHES[svc]!;
+    const edit = EDITS[svc];
+    const addr = system!.addr[svc];
+    const ctr = system!.containers[svc];
+    const editDest = syncDestination(svc, edit.file, workdir[svc])!;
+    const crashDest = syncDestination(svc, crash.file, workdir[svc])!;
+    expect(crashDest).toBeDefined();
+    // the kubelet would restart the container on a failing liveness probe; dev has none
+    const deployment = podSpec(find(render("dev"), "Deployment", svc));
+    expect(deployment.containers.find((c: Container) => c.name === svc)?.livenessProbe).toBeUndefined();
+
+    const editOriginal = (await execIn(svc, ["cat", editDest])).stdout;
+    const crashOriginal = (await execIn(svc, ["cat", crashDest])).stdout;
+    const stateBefore = await containerState(svc);
+    expect(stateBefore).toMatch(/\|true$/);
+    const crashesBefore = await countInLog(svc, "app crashed - waiting for file changes");
+    try {
+      const marker = `crash${Date.now().toString(36)}`;
+      await syncInto(ctr, user[svc]!, [{ dest: editDest, content: edit.apply(editOriginal, marker) }]);
+      await waitForMarker(edit, addr, marker, Date.now(), 30_000);
+
+      await syncInto(ctr, user[svc]!, [{ dest: crashDest, content: crash.break(crashOriginal) }]);
+      await waitFor(
+        `nodemon reports that ${svc} crashed (${crash.kind})`,
+        async () => (await countInLog(svc, "app crashed - waiting for file changes")) > crashesBefore,
+        30_000,
+        200,
+      );
+      expect(await edit.probe(addr)).toBeUndefined(); // nothing serves
+      await sleep(1_000);
+      expect(await containerState(svc)).toBe(stateBefore); // nodemon (PID 1) is still up, nothing restarted
+
+      await syncInto(ctr, user[svc]!, [{ dest: crashDest, content: crashOriginal }]);
+      // the fixed code serves, and with the first edit's behaviour: that file was not lost
+      await waitForMarker(edit, addr, marker, Date.now(), 30_000);
+      expect((await execIn(svc, ["cat", editDest])).stdout).toBe(edit.apply(editOriginal, marker));
+      expect(await containerState(svc)).toBe(stateBefore);
+    } finally {
+      await syncInto(ctr, user[svc]!, [
+        { dest: crashDest, content: crashOriginal },
+        { dest: editDest, content: editOriginal },
+      ]);
+      await waitForMarker(edit, addr, "", Date.now(), 30_000);
+    }
+  }, 120_000);
 });
 
 it("when the reloads are done, then the system still serves: /readyz is 200", async () => {

@@ -8,7 +8,19 @@ import { credentials, makeGenericClientConstructor, Metadata, type Client, type 
 import { service as healthService } from "grpc-health-check";
 import { render, type K8sObject } from "../../k8s/test/support/repo";
 import { containerRun } from "./support/manifests";
-import { buildMariadbImage, buildServiceImage, imageInfo, imageName, podman, podmanRaw, Scope, SERVICES, waitFor, type BuildReport, type Service } from "./support/podman";
+import {
+  buildMariadbImage,
+  buildServiceImage,
+  imageInfo,
+  imageName,
+  podman,
+  podmanRaw,
+  Scope,
+  SERVICES,
+  waitFor,
+  type BuildReport,
+  type Service,
+} from "./support/podman";
 import { runToCompletion, startMysql, startService } from "./support/system";
 
 const builds: BuildReport[] = [];
@@ -31,12 +43,15 @@ beforeAll(async () => {
   builds.push(await buildMariadbImage());
   for (const svc of SERVICES) builds.push(await buildServiceImage(svc, "prod"));
   for (const svc of SERVICES) mounts[svc] = await podman(["image", "mount", imageName(svc, "prod")]);
-  console.log(`container tier (prod): builds ${builds.map((b) => `${b.image} ${(b.ms / 1000).toFixed(1)}s`).join(", ")}`);
+  console.log(
+    `container tier (prod): builds ${builds.map((b) => `${b.image} ${(b.ms / 1000).toFixed(1)}s`).join(", ")}`,
+  );
 }, 900_000);
 
 afterAll(async () => {
   await scope.cleanup();
-  for (const svc of SERVICES) if (mounts[svc]) await podmanRaw(["image", "unmount", imageName(svc, "prod")], { timeoutMs: 30_000 });
+  for (const svc of SERVICES)
+    if (mounts[svc]) await podmanRaw(["image", "unmount", imageName(svc, "prod")], { timeoutMs: 30_000 });
 }, 120_000);
 
 /** Every path in the image (no symlink followed), relative to its root. */
@@ -56,7 +71,9 @@ function walk(root: string): string[] {
 
 describe.each([...SERVICES])("prod image of %s", (svc) => {
   it("when inspected, then it runs the compiled main.js with distroless node as 65532:65532", async () => {
-    const [info] = JSON.parse(await podman(["image", "inspect", imageName(svc, "prod")])) as { Config: { User: string; Entrypoint: string[]; Cmd: string[] } }[];
+    const [info] = JSON.parse(await podman(["image", "inspect", imageName(svc, "prod")])) as {
+      Config: { User: string; Entrypoint: string[]; Cmd: string[] };
+    }[];
     expect(info!.Config.User).toBe("65532:65532");
     expect(info!.Config.Entrypoint).toEqual(["/nodejs/bin/node"]);
     expect(info!.Config.Cmd).toEqual([`services/${svc}/dist/main.js`]);
@@ -65,11 +82,31 @@ describe.each([...SERVICES])("prod image of %s", (svc) => {
   it("when its files are listed, then there is no TypeScript source, dev dependency, compiler, package manager or shell", () => {
     const files = walk(mounts[svc]!);
     expect(files.length).toBeGreaterThan(500);
-    const ts = files.filter((f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f) && !f.split("/").includes("node_modules"));
+    const ts = files.filter(
+      (f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f) && !f.split("/").includes("node_modules"),
+    );
     expect(ts).toEqual([]);
-    const devDeps = ["typescript", "tsx", "jest", "ts-jest", "prisma", "@bufbuild/buf", "ts-proto", "nodemon", "supertest", "pino-pretty", "@prisma/internals", "concurrently", "esbuild"];
+    const devDeps = [
+      "typescript",
+      "tsx",
+      "jest",
+      "ts-jest",
+      "prisma",
+      "@bufbuild/buf",
+      "ts-proto",
+      "nodemon",
+      "supertest",
+      "pino-pretty",
+      "@prisma/internals",
+      "concurrently",
+      "esbuild",
+    ];
     expect(devDeps.filter((d) => files.includes(`app/node_modules/${d}`))).toEqual([]);
-    const tools = files.filter((f) => /(^|\/)(npm|npx|corepack|yarn|pnpm|npm-cli\.js|tsc|sh|bash|dash|busybox|apt|apt-get|dpkg|gcc|cc|make|python3?)$/.test(f));
+    const tools = files.filter((f) =>
+      /(^|\/)(npm|npx|corepack|yarn|pnpm|npm-cli\.js|tsc|sh|bash|dash|busybox|apt|apt-get|dpkg|gcc|cc|make|python3?)$/.test(
+        f,
+      ),
+    );
     expect(tools).toEqual([]);
     expect(files).toContain(`app/services/${svc}/dist/main.js`);
   });
@@ -91,38 +128,100 @@ describe("prod containers against MariaDB", () => {
   it("when the migration Jobs' commands (prod render) run from the prod images, then they apply the migrations and the init containers' status check passes", async () => {
     for (const svc of ["gacha", "item"] as const) {
       const job = render("prod").find((o) => o.kind === "Job" && o.metadata.name === `${svc}-migrate`)!;
-      expect(job.spec.template.spec.containers[0].command).toEqual(["/nodejs/bin/node", "packages/migrate/dist/cli.js"]);
-      const out = await runToCompletion(scope, network, imageName(svc, "prod"), { overlay: "prod", kind: "Job", workload: `${svc}-migrate`, container: "migrate", extra: operatorSecrets() });
+      expect(job.spec.template.spec.containers[0].command).toEqual([
+        "/nodejs/bin/node",
+        "packages/migrate/dist/cli.js",
+      ]);
+      const out = await runToCompletion(scope, network, imageName(svc, "prod"), {
+        overlay: "prod",
+        kind: "Job",
+        workload: `${svc}-migrate`,
+        container: "migrate",
+        extra: operatorSecrets(),
+      });
       expect(out).toMatch(/applied \d+ migration/);
-      await runToCompletion(scope, network, imageName(svc, "prod"), { overlay: "prod", kind: "Deployment", workload: svc, container: "wait-for-schema", init: true, extra: operatorSecrets() });
+      await runToCompletion(scope, network, imageName(svc, "prod"), {
+        overlay: "prod",
+        kind: "Deployment",
+        workload: svc,
+        container: "wait-for-schema",
+        init: true,
+        extra: operatorSecrets(),
+      });
     }
   }, 180_000);
 
   it("when the prod images start with the prod Deployments' env, then gacha and item report SERVING on gRPC health and the gateway serves /healthz and a draw", async () => {
     for (const svc of SERVICES) {
-      const s = await startService(scope, network, svc, imageName(svc, "prod"), { overlay: "prod", extra: operatorSecrets() });
+      const s = await startService(scope, network, svc, imageName(svc, "prod"), {
+        overlay: "prod",
+        extra: operatorSecrets(),
+      });
       names[svc] = s.name;
       addr[svc] = s.addr;
     }
-    const [inspect] = JSON.parse(await podman(["inspect", names.gacha!])) as { HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] }; Config: { User: string } }[];
+    const [inspect] = JSON.parse(await podman(["inspect", names.gacha!])) as {
+      HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] };
+      Config: { User: string };
+    }[];
     expect(inspect!.HostConfig.ReadonlyRootfs).toBe(true);
     expect(inspect!.Config.User).toBe("65532:65532");
     const Health = makeGenericClientConstructor(healthService, "grpc.health.v1.Health");
     const check = (a: string) =>
       new Promise<string>((resolve, reject) => {
-        const c = new Health(a, credentials.createInsecure()) as unknown as Client & { Check: (r: object, m: Metadata, o: object, cb: (e: ServiceError | null, r?: { status: string }) => void) => void };
+        const c = new Health(a, credentials.createInsecure()) as unknown as Client & {
+          Check: (
+            r: object,
+            m: Metadata,
+            o: object,
+            cb: (e: ServiceError | null, r?: { status: string }) => void,
+          ) => void;
+        };
         c.Check({ service: "" }, new Metadata(), { deadline: new Date(Date.now() + 1_000) }, (e, r) => {
           c.close();
           if (e) reject(e);
           else resolve(r!.status);
         });
       });
-    const logs = async () => (await Promise.all(SERVICES.map(async (s) => `--- ${s}\n${(await podmanRaw(["logs", "--tail", "40", names[s]!])).stderr}${(await podmanRaw(["logs", "--tail", "40", names[s]!])).stdout}`))).join("\n");
+    const logs = async () =>
+      (
+        await Promise.all(
+          SERVICES.map(
+            async (s) =>
+              `--- ${s}\n${(await podmanRaw(["logs", "--tail", "40", names[s]!])).stderr}${(await podmanRaw(["logs", "--tail", "40", names[s]!])).stdout}`,
+          ),
+        )
+      ).join("\n");
     try {
-      for (const svc of ["gacha", "item"] as const) expect(await waitFor(`${svc} SERVING`, async () => (await check(addr[svc]!)) === "SERVING" && "SERVING", 60_000, 250)).toBe("SERVING");
-      await waitFor("gateway /healthz 200", async () => (await fetch(`http://${addr.gateway}/healthz`, { signal: AbortSignal.timeout(2_000) })).status === 200, 60_000, 250);
-      await waitFor("gateway /readyz 200", async () => (await fetch(`http://${addr.gateway}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200, 30_000, 250);
-      const res = await fetch(`http://${addr.gateway}/draw`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user_id: 4242, count: 2 }), signal: AbortSignal.timeout(10_000) });
+      for (const svc of ["gacha", "item"] as const)
+        expect(
+          await waitFor(
+            `${svc} SERVING`,
+            async () => (await check(addr[svc]!)) === "SERVING" && "SERVING",
+            60_000,
+            250,
+          ),
+        ).toBe("SERVING");
+      await waitFor(
+        "gateway /healthz 200",
+        async () =>
+          (await fetch(`http://${addr.gateway}/healthz`, { signal: AbortSignal.timeout(2_000) })).status === 200,
+        60_000,
+        250,
+      );
+      await waitFor(
+        "gateway /readyz 200",
+        async () =>
+          (await fetch(`http://${addr.gateway}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200,
+        30_000,
+        250,
+      );
+      const res = await fetch(`http://${addr.gateway}/draw`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ user_id: 4242, count: 2 }),
+        signal: AbortSignal.timeout(10_000),
+      });
       const body = (await res.json()) as { items?: unknown[] };
       expect({ status: res.status, items: body.items?.length }).toEqual({ status: 200, items: 2 });
     } catch (err) {
@@ -135,7 +234,8 @@ describe("prod containers against MariaDB", () => {
     for (const svc of SERVICES)
       for (const target of ["dev", "prod"] as const) {
         const exists = (await podmanRaw(["image", "exists", imageName(svc, target)])).code === 0;
-        if (exists) rows.push(`${svc}:${target} ${((await imageInfo(imageName(svc, target))).size / 1e6).toFixed(0)} MB`);
+        if (exists)
+          rows.push(`${svc}:${target} ${((await imageInfo(imageName(svc, target))).size / 1e6).toFixed(0)} MB`);
       }
     console.log(`image sizes: ${rows.join(", ")}`);
     expect(rows.length).toBeGreaterThanOrEqual(3);

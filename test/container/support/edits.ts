@@ -20,15 +20,25 @@ export interface Edit {
 function replaceOnce(file: string, original: string, anchor: string, replacement: string): string {
   const at = original.indexOf(anchor);
   if (at < 0 || original.indexOf(anchor, at + 1) >= 0)
-    throw new Error(`${file}: the edit anchor ${JSON.stringify(anchor)} must occur exactly once (update test/container/support/edits.ts)`);
+    throw new Error(
+      `${file}: the edit anchor ${JSON.stringify(anchor)} must occur exactly once (update test/container/support/edits.ts)`,
+    );
   return original.slice(0, at) + replacement + original.slice(at + anchor.length);
 }
 
 const USER_ID_MESSAGE = "user_id must be a positive integer of at most 2^63-1";
 const MARK = / \[reload ([\w-]+)\]$/;
+// gacha and item validate user_id with @gacha/runtime's validateUserId, called once in each
+// handler; the edit wraps that call (in the service's own file) and appends the marker to its message
+const VALIDATE_USER_ID = "validateUserId(req.userId)";
+const markValidation = (m: string) =>
+  `((id: bigint) => { try { return validateUserId(id); } catch (e) { (e as Error).message += " [reload ${m}]"; throw e; } })(req.userId)`;
 
 /** Calls `fn` on a fresh client (no reconnect backoff carried over between probes), bounded by a 500 ms deadline. */
-function grpcMessage<C extends { close(): void }>(make: () => C, fn: (c: C, deadline: Date, cb: (err: ServiceError | null) => void) => void): Promise<string | undefined> {
+function grpcMessage<C extends { close(): void }>(
+  make: () => C,
+  fn: (c: C, deadline: Date, cb: (err: ServiceError | null) => void) => void,
+): Promise<string | undefined> {
   const client = make();
   return new Promise<string | undefined>((resolve) => {
     fn(client, new Date(Date.now() + 500), (err) => {
@@ -45,8 +55,8 @@ const opts = { "grpc.initial_reconnect_backoff_ms": 50, "grpc.max_reconnect_back
 export const EDITS: Record<Service, Edit> = {
   // gRPC: GetInventory(user_id 0) is INVALID_ARGUMENT with the validation message
   item: {
-    file: "services/item/src/user-id.ts",
-    apply: (src, m) => replaceOnce("item user-id.ts", src, `"${USER_ID_MESSAGE}"`, `"${USER_ID_MESSAGE} [reload ${m}]"`),
+    file: "services/item/src/get-inventory.ts",
+    apply: (src, m) => replaceOnce("item get-inventory.ts", src, VALIDATE_USER_ID, markValidation(m)),
     probe: (addr) =>
       grpcMessage(
         () => new itemV1.ItemServiceClient(addr, credentials.createInsecure(), opts),
@@ -55,18 +65,25 @@ export const EDITS: Record<Service, Edit> = {
   },
   // gRPC: GetHistories(user_id 0) is INVALID_ARGUMENT with the validation message
   gacha: {
-    file: "services/gacha/src/user-id.ts",
-    apply: (src, m) => replaceOnce("gacha user-id.ts", src, `"${USER_ID_MESSAGE}"`, `"${USER_ID_MESSAGE} [reload ${m}]"`),
+    file: "services/gacha/src/get-histories.ts",
+    apply: (src, m) => replaceOnce("gacha get-histories.ts", src, VALIDATE_USER_ID, markValidation(m)),
     probe: (addr) =>
       grpcMessage(
         () => new gachaV1.GachaServiceClient(addr, credentials.createInsecure(), opts),
-        (c, deadline, cb) => c.getHistories({ userId: 0n, limit: 0, cursor: "" }, new Metadata(), { deadline }, (err) => cb(err)),
+        (c, deadline, cb) =>
+          c.getHistories({ userId: 0n, limit: 0, cursor: "" }, new Metadata(), { deadline }, (err) => cb(err)),
       ),
   },
   // HTTP: GET /healthz answers {"status":"ok"} (+ "reload": marker when edited)
   gateway: {
     file: "services/gateway/src/routes/health.ts",
-    apply: (src, m) => replaceOnce("gateway health.ts", src, `res.json({ status: "ok" });`, `res.json({ status: "ok", reload: "${m}" });`),
+    apply: (src, m) =>
+      replaceOnce(
+        "gateway health.ts",
+        src,
+        `res.json({ status: "ok" });`,
+        `res.json({ status: "ok", reload: "${m}" });`,
+      ),
     probe: async (addr) => {
       try {
         const res = await fetch(`http://${addr}/healthz`, { signal: AbortSignal.timeout(500) });
@@ -83,7 +100,14 @@ export const EDITS: Record<Service, Edit> = {
 export const readSource = (file: string) => fs.readFileSync(path.join(repoRoot, file), "utf8");
 
 /** Polls `probe` until it reports `marker`; returns the ms from `t0`, or throws after `timeoutMs`. */
-export async function waitForMarker(edit: Edit, addr: string, marker: string, t0: number, timeoutMs: number, everyMs = 20): Promise<number> {
+export async function waitForMarker(
+  edit: Edit,
+  addr: string,
+  marker: string,
+  t0: number,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<number> {
   const until = t0 + timeoutMs;
   let last: string | undefined;
   for (let i = 0; i < 1_000_000 && Date.now() < until; i++) {
@@ -91,5 +115,7 @@ export async function waitForMarker(edit: Edit, addr: string, marker: string, t0
     if (last === marker) return Date.now() - t0;
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`${edit.file}: ${addr} did not serve marker "${marker}" within ${timeoutMs} ms (last seen: ${JSON.stringify(last)})`);
+  throw new Error(
+    `${edit.file}: ${addr} did not serve marker "${marker}" within ${timeoutMs} ms (last seen: ${JSON.stringify(last)})`,
+  );
 }

@@ -1,7 +1,18 @@
 // What the rendered overlays say a container runs with: env (secretKeyRef and
 // configMapKeyRef resolved from the rendered Secrets/ConfigMaps), command/args,
 // user, working dir, read-only root FS, emptyDir mounts. Turned into podman flags.
-import { find, podSpec, render, type Container, type K8sObject, type Overlay } from "../../../k8s/test/support/repo";
+import {
+  find,
+  podSpec,
+  render,
+  renderDir,
+  type Container,
+  type K8sObject,
+  type Overlay,
+} from "../../../k8s/test/support/repo";
+
+/** The overlays under k8s/overlays: dev and prod, and debug (dev with the Node inspector on). */
+export type AnyOverlay = Overlay | "debug";
 
 export interface ContainerRun {
   env: Record<string, string>;
@@ -16,7 +27,8 @@ export interface ContainerRun {
 
 function dataOf(objects: K8sObject[], kind: "Secret" | "ConfigMap", name: string, key: string): string {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`${kind} ${name} is referenced but not in the rendered manifests (nor in the given extra objects)`);
+  if (!o)
+    throw new Error(`${kind} ${name} is referenced but not in the rendered manifests (nor in the given extra objects)`);
   if (kind === "ConfigMap") {
     const v = o.data?.[key];
     if (v === undefined) throw new Error(`ConfigMap ${name} has no key ${key}`);
@@ -33,8 +45,10 @@ export function resolveEnv(objects: K8sObject[], c: Container): Record<string, s
   const env: Record<string, string> = {};
   for (const e of c.env ?? []) {
     if (e.value !== undefined) env[e.name] = e.value;
-    else if (e.valueFrom?.secretKeyRef) env[e.name] = dataOf(objects, "Secret", e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
-    else if (e.valueFrom?.configMapKeyRef) env[e.name] = dataOf(objects, "ConfigMap", e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
+    else if (e.valueFrom?.secretKeyRef)
+      env[e.name] = dataOf(objects, "Secret", e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
+    else if (e.valueFrom?.configMapKeyRef)
+      env[e.name] = dataOf(objects, "ConfigMap", e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
     else throw new Error(`env ${e.name} of ${c.name}: unsupported source ${JSON.stringify(e.valueFrom)}`);
   }
   if (c.envFrom?.length) throw new Error(`${c.name}: envFrom is not supported by the container tier`);
@@ -42,14 +56,27 @@ export function resolveEnv(objects: K8sObject[], c: Container): Record<string, s
 }
 
 /** How a workload's container (or init container) runs, from the overlay's render. */
-export function containerRun(overlay: Overlay, kind: string, workload: string, container: string, init = false, extra: K8sObject[] = []): ContainerRun {
-  const objects = [...render(overlay), ...extra];
+export function containerRun(
+  overlay: AnyOverlay,
+  kind: string,
+  workload: string,
+  container: string,
+  init = false,
+  extra: K8sObject[] = [],
+): ContainerRun {
+  const objects = [...renderDir(`k8s/overlays/${overlay}`), ...extra];
   const spec = podSpec(find(objects, kind, workload));
-  const c = ((init ? spec.initContainers : spec.containers) as Container[] | undefined)?.find((x) => x.name === container);
+  const c = ((init ? spec.initContainers : spec.containers) as Container[] | undefined)?.find(
+    (x) => x.name === container,
+  );
   if (!c) throw new Error(`${kind}/${workload} has no ${init ? "init " : ""}container ${container}`);
   const sc = { ...(spec.securityContext ?? {}), ...(c.securityContext ?? {}) };
-  const emptyDirs = new Set(((spec.volumes ?? []) as { name: string; emptyDir?: unknown }[]).filter((v) => v.emptyDir).map((v) => v.name));
-  const tmpfs = ((c.volumeMounts ?? []) as { name: string; mountPath: string }[]).filter((m) => emptyDirs.has(m.name)).map((m) => m.mountPath);
+  const emptyDirs = new Set(
+    ((spec.volumes ?? []) as { name: string; emptyDir?: unknown }[]).filter((v) => v.emptyDir).map((v) => v.name),
+  );
+  const tmpfs = ((c.volumeMounts ?? []) as { name: string; mountPath: string }[])
+    .filter((m) => emptyDirs.has(m.name))
+    .map((m) => m.mountPath);
   return {
     env: resolveEnv(objects, c),
     command: c.command,

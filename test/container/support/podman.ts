@@ -27,17 +27,28 @@ export interface RunResult {
 }
 
 /** Runs podman with a hard timeout; resolves with the exit code (never throws on non-zero). */
-export function podmanRaw(args: string[], opts: { timeoutMs?: number; input?: Buffer | string } = {}): Promise<RunResult> {
+export function podmanRaw(
+  args: string[],
+  opts: { timeoutMs?: number; input?: Buffer | string } = {},
+): Promise<RunResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = execFile(
       "podman",
       args,
-      { env, cwd: repoRoot, timeout: opts.timeoutMs ?? 60_000, killSignal: "SIGKILL", maxBuffer: 256 * 1024 * 1024, encoding: "utf8" },
+      {
+        env,
+        cwd: repoRoot,
+        timeout: opts.timeoutMs ?? 60_000,
+        killSignal: "SIGKILL",
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: "utf8",
+      },
       (err, stdout, stderr) => {
         const ms = Date.now() - t0;
         const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
-        if (e && e.killed) return reject(new Error(`podman ${args.slice(0, 3).join(" ")}… timed out after ${ms} ms\n${stderr}`));
+        if (e && e.killed)
+          return reject(new Error(`podman ${args.slice(0, 3).join(" ")}… timed out after ${ms} ms\n${stderr}`));
         if (e && typeof e.code !== "number") return reject(e);
         resolve({ code: e ? Number(e.code) : 0, stdout, stderr, ms });
       },
@@ -48,9 +59,13 @@ export function podmanRaw(args: string[], opts: { timeoutMs?: number; input?: Bu
 }
 
 /** Runs podman and throws (with its stderr) unless it exits 0; returns trimmed stdout. */
-export async function podman(args: string[], opts: { timeoutMs?: number; input?: Buffer | string } = {}): Promise<string> {
+export async function podman(
+  args: string[],
+  opts: { timeoutMs?: number; input?: Buffer | string } = {},
+): Promise<string> {
   const r = await podmanRaw(args, opts);
-  if (r.code !== 0) throw new Error(`podman ${args.join(" ")} exited ${r.code}\n${r.stderr.slice(-4000)}${r.stdout.slice(-2000)}`);
+  if (r.code !== 0)
+    throw new Error(`podman ${args.join(" ")} exited ${r.code}\n${r.stderr.slice(-4000)}${r.stdout.slice(-2000)}`);
   return r.stdout.trim();
 }
 
@@ -75,10 +90,24 @@ export interface BuildReport {
 export async function buildServiceImage(svc: Service, target: Target, timeoutMs = 480_000): Promise<BuildReport> {
   const image = imageName(svc, target);
   const r = await podmanRaw(
-    ["build", "--pull=never", "--network", "host", "--layers", "-f", `services/${svc}/Dockerfile`, "--target", target, "-t", image, "."],
+    [
+      "build",
+      "--pull=never",
+      "--network",
+      "host",
+      "--layers",
+      "-f",
+      `services/${svc}/Dockerfile`,
+      "--target",
+      target,
+      "-t",
+      image,
+      ".",
+    ],
     { timeoutMs },
   );
-  if (r.code !== 0) throw new Error(`building ${image} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-6000)}`);
+  if (r.code !== 0)
+    throw new Error(`building ${image} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-6000)}`);
   const lines = r.stdout.split("\n");
   const ci = lines.findIndex((l) => /STEP \d+\/\d+: RUN .*\bnpm ci\b/.test(l));
   return {
@@ -92,13 +121,20 @@ export async function buildServiceImage(svc: Service, target: Target, timeoutMs 
 
 /** The MySQL-compatible stand-in (test/container/mariadb); --layers: after the first build a cache hit. */
 export async function buildMariadbImage(): Promise<BuildReport> {
-  const r = await podmanRaw(["build", "--pull=never", "--network", "host", "--layers", "-t", MARIADB_IMAGE, "test/container/mariadb"], { timeoutMs: 300_000 });
-  if (r.code !== 0) throw new Error(`building ${MARIADB_IMAGE} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-6000)}`);
+  const r = await podmanRaw(
+    ["build", "--pull=never", "--network", "host", "--layers", "-t", MARIADB_IMAGE, "test/container/mariadb"],
+    { timeoutMs: 300_000 },
+  );
+  if (r.code !== 0)
+    throw new Error(`building ${MARIADB_IMAGE} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-6000)}`);
   return { image: MARIADB_IMAGE, ms: r.ms, cachedSteps: 0, steps: 0, npmCiCached: false };
 }
 
 export async function imageInfo(image: string): Promise<{ size: number; user: string; workdir: string }> {
-  const [info] = JSON.parse(await podman(["image", "inspect", image])) as { Size: number; Config: { User?: string; WorkingDir?: string } }[];
+  const [info] = JSON.parse(await podman(["image", "inspect", image])) as {
+    Size: number;
+    Config: { User?: string; WorkingDir?: string };
+  }[];
   return { size: info!.Size, user: info!.Config.User ?? "", workdir: info!.Config.WorkingDir ?? "/" };
 }
 
@@ -130,13 +166,17 @@ export class Scope {
   /** `podman run -d` (or a foreground run when `wait`); the container is registered before it starts. */
   async run(name: string, args: string[], opts: { wait?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
     this.containers.push(name);
-    const r = await podmanRaw(["run", opts.wait ? "--rm=false" : "-d", "--name", name, ...args], { timeoutMs: opts.timeoutMs ?? 120_000 });
+    const r = await podmanRaw(["run", opts.wait ? "--rm=false" : "-d", "--name", name, ...args], {
+      timeoutMs: opts.timeoutMs ?? 120_000,
+    });
     return r;
   }
 
   async cleanup(): Promise<void> {
-    for (const c of this.containers.reverse()) await podmanRaw(["rm", "-f", "-t", "2", c], { timeoutMs: 30_000 }).catch(() => undefined);
-    for (const n of this.networks.reverse()) await podmanRaw(["network", "rm", "-f", n], { timeoutMs: 30_000 }).catch(() => undefined);
+    for (const c of this.containers.reverse())
+      await podmanRaw(["rm", "-f", "-t", "2", c], { timeoutMs: 30_000 }).catch(() => undefined);
+    for (const n of this.networks.reverse())
+      await podmanRaw(["network", "rm", "-f", n], { timeoutMs: 30_000 }).catch(() => undefined);
     for (const fn of this.after.reverse()) {
       try {
         fn();
@@ -159,7 +199,10 @@ export async function publishedPort(container: string, port: number): Promise<nu
 }
 
 export const logsOf = async (container: string) => {
-  const r = await podmanRaw(["logs", "--tail", "80", container], { timeoutMs: 20_000 }).catch((e: Error) => ({ stdout: "", stderr: e.message }));
+  const r = await podmanRaw(["logs", "--tail", "80", container], { timeoutMs: 20_000 }).catch((e: Error) => ({
+    stdout: "",
+    stderr: e.message,
+  }));
   return `${r.stdout}${r.stderr}`;
 };
 
@@ -176,7 +219,12 @@ export function podmanStream(args: string[], onData: (chunk: string) => void): (
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Retries `check` until it returns a truthy value, at most `timeoutMs`; throws with `what` otherwise. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (let i = 0; i < 100_000; i++) {

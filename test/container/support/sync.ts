@@ -29,7 +29,9 @@ export function syncDestination(svc: Service, file: string, imageWorkdir = "/"):
   const rule = (a.sync?.manual ?? []).find((r: SyncRule) => globMatch(r.src, rel));
   if (!rule) return undefined;
   const stripped = rule.strip && rel.startsWith(rule.strip) ? rel.slice(rule.strip.length) : rel;
-  return path.posix.isAbsolute(rule.dest) ? path.posix.join(rule.dest, stripped) : path.posix.join(imageWorkdir, rule.dest, stripped);
+  return path.posix.isAbsolute(rule.dest)
+    ? path.posix.join(rule.dest, stripped)
+    : path.posix.join(imageWorkdir, rule.dest, stripped);
 }
 
 /** A tar stream with one entry per file, named by its container path (as skaffold's CreateMappedTar). */
@@ -50,9 +52,16 @@ export function syncTar(files: { content: string | Buffer; dest: string }[]): Bu
 }
 
 /** What skaffold runs: `<exec> -i <ctr> tar xmf - -C / --no-same-owner`, as the image's user. Returns ms. */
-export async function syncInto(container: string, user: string, files: { content: string | Buffer; dest: string }[]): Promise<number> {
+export async function syncInto(
+  container: string,
+  user: string,
+  files: { content: string | Buffer; dest: string }[],
+): Promise<number> {
   const tarball = syncTar(files);
-  const r = await podmanRaw(["exec", "-i", "-u", user, container, "tar", "xmf", "-", "-C", "/", "--no-same-owner"], { input: tarball, timeoutMs: 30_000 });
+  const r = await podmanRaw(["exec", "-i", "-u", user, container, "tar", "xmf", "-", "-C", "/", "--no-same-owner"], {
+    input: tarball,
+    timeoutMs: 30_000,
+  });
   if (r.code !== 0) throw new Error(`sync into ${container} failed (exit ${r.code}): ${r.stderr}`);
   return r.ms;
 }

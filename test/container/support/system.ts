@@ -8,7 +8,18 @@ import os from "node:os";
 import path from "node:path";
 import { find, podSpec, render, type K8sObject, type Overlay } from "../../../k8s/test/support/repo";
 import { configMapFiles, containerRun, podmanFlags, type ContainerRun } from "./manifests";
-import { imageName, logsOf, MARIADB_IMAGE, podmanRaw, publishedPort, Scope, SERVICES, waitFor, type Service, type Target } from "./podman";
+import {
+  imageName,
+  logsOf,
+  MARIADB_IMAGE,
+  podmanRaw,
+  publishedPort,
+  Scope,
+  SERVICES,
+  waitFor,
+  type Service,
+  type Target,
+} from "./podman";
 
 export interface RunningSystem {
   scope: Scope;
@@ -32,21 +43,34 @@ export async function startMysql(scope: Scope, network: string): Promise<string>
   const run = containerRun("dev", "StatefulSet", "mysql", "mysql");
   const initdb = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-ct-initdb-"));
   scope.onCleanup(() => fs.rmSync(initdb, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries(configMapFiles("dev", "mysql-initdb"))) fs.writeFileSync(path.join(initdb, name), text, { mode: 0o755 });
+  for (const [name, text] of Object.entries(configMapFiles("dev", "mysql-initdb")))
+    fs.writeFileSync(path.join(initdb, name), text, { mode: 0o755 });
   fs.chmodSync(initdb, 0o755);
   const name = scope.name("mysql");
   const r = await scope.run(name, [
-    "--network", network, "--network-alias", "mysql",
+    "--network",
+    network,
+    "--network-alias",
+    "mysql",
     ...podmanFlags(run),
     // the PVC: a tmpfs owned by the container user (fresh database every run)
-    "--tmpfs", "/var/lib/mysql:rw,U,size=1g",
-    "--volume", `${initdb}:/docker-entrypoint-initdb.d:ro`,
-    MARIADB_IMAGE, ...(run.args ?? []),
+    "--tmpfs",
+    "/var/lib/mysql:rw,U,size=1g",
+    "--volume",
+    `${initdb}:/docker-entrypoint-initdb.d:ro`,
+    MARIADB_IMAGE,
+    ...(run.args ?? []),
   ]);
   if (r.code !== 0) throw new Error(`starting mysql failed: ${r.stderr}`);
   // the StatefulSet's startupProbe, verbatim
-  const probe = podSpec(find(render("dev"), "StatefulSet", "mysql")).containers[0].startupProbe.exec.command as string[];
-  await waitFor("mysql startupProbe", async () => (await podmanRaw(["exec", name, ...probe], { timeoutMs: 5_000 })).code === 0, 60_000, 200).catch(async (e: Error) => {
+  const probe = podSpec(find(render("dev"), "StatefulSet", "mysql")).containers[0].startupProbe.exec
+    .command as string[];
+  await waitFor(
+    "mysql startupProbe",
+    async () => (await podmanRaw(["exec", name, ...probe], { timeoutMs: 5_000 })).code === 0,
+    60_000,
+    200,
+  ).catch(async (e: Error) => {
     throw new Error(`${e.message}\n--- mysql log\n${await logsOf(name)}`);
   });
   return name;
@@ -54,18 +78,35 @@ export async function startMysql(scope: Scope, network: string): Promise<string>
 
 /** Runs a Job's (or init container's) container to completion, as the kubelet would: same image, env, command, args, user, FS. */
 export async function runToCompletion(
-  scope: Scope, network: string, image: string, where: { overlay?: Overlay; kind: string; workload: string; container: string; init?: boolean; extra?: K8sObject[] },
+  scope: Scope,
+  network: string,
+  image: string,
+  where: { overlay?: Overlay; kind: string; workload: string; container: string; init?: boolean; extra?: K8sObject[] },
 ): Promise<string> {
-  const run = containerRun(where.overlay ?? "dev", where.kind, where.workload, where.container, where.init ?? false, where.extra);
+  const run = containerRun(
+    where.overlay ?? "dev",
+    where.kind,
+    where.workload,
+    where.container,
+    where.init ?? false,
+    where.extra,
+  );
   const name = scope.name(`${where.workload}-${where.container}`);
-  const r = await scope.run(name, ["--network", network, ...podmanFlags(run), image, ...(run.args ?? [])], { wait: true, timeoutMs: 120_000 });
-  if (r.code !== 0) throw new Error(`${where.kind}/${where.workload} ${where.container} exited ${r.code}:\n${r.stdout}${r.stderr}`);
+  const r = await scope.run(name, ["--network", network, ...podmanFlags(run), image, ...(run.args ?? [])], {
+    wait: true,
+    timeoutMs: 120_000,
+  });
+  if (r.code !== 0)
+    throw new Error(`${where.kind}/${where.workload} ${where.container} exited ${r.code}:\n${r.stdout}${r.stderr}`);
   return r.stdout + r.stderr;
 }
 
 /** Starts a Deployment's container (detached) with the Service name as DNS alias and its port published on 127.0.0.1. */
 export async function startService(
-  scope: Scope, network: string, svc: Service, image: string,
+  scope: Scope,
+  network: string,
+  svc: Service,
+  image: string,
   opts: { overlay?: Overlay; extra?: K8sObject[]; env?: Record<string, string>; args?: string[] } = {},
 ): Promise<{ name: string; addr: string; run: ContainerRun }> {
   const overlay = opts.overlay ?? "dev";
@@ -73,13 +114,27 @@ export async function startService(
   run.env = { ...run.env, ...(opts.env ?? {}) };
   const name = scope.name(svc);
   const port = containerPort(svc, overlay);
-  const r = await scope.run(name, ["--network", network, "--network-alias", svc, "--publish", `127.0.0.1::${port}`, ...podmanFlags(run), image, ...(opts.args ?? run.args ?? [])]);
+  const r = await scope.run(name, [
+    "--network",
+    network,
+    "--network-alias",
+    svc,
+    "--publish",
+    `127.0.0.1::${port}`,
+    ...podmanFlags(run),
+    image,
+    ...(opts.args ?? run.args ?? []),
+  ]);
   if (r.code !== 0) throw new Error(`starting ${svc} failed: ${r.stderr}`);
   return { name, addr: `127.0.0.1:${await publishedPort(name, port)}`, run };
 }
 
 /** Starts the dev system; on any failure everything started so far is removed before rethrowing. */
-export async function startDevSystem(target: Target = "dev", envOverrides: Record<string, string> = {}, argsOverride?: string[]): Promise<RunningSystem> {
+export async function startDevSystem(
+  target: Target = "dev",
+  envOverrides: Record<string, string> = {},
+  argsOverride?: string[],
+): Promise<RunningSystem> {
   const scope = new Scope();
   const timings: Record<string, number> = {};
   const t = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
@@ -96,14 +151,34 @@ export async function startDevSystem(target: Target = "dev", envOverrides: Recor
     const network = await t("network", () => scope.network());
     const mysql = await t("mysql ready", () => startMysql(scope, network));
     await t("migration Jobs", () =>
-      Promise.all((["gacha", "item"] as const).map((svc) => runToCompletion(scope, network, imageName(svc, target), { kind: "Job", workload: `${svc}-migrate`, container: "migrate" }))),
+      Promise.all(
+        (["gacha", "item"] as const).map((svc) =>
+          runToCompletion(scope, network, imageName(svc, target), {
+            kind: "Job",
+            workload: `${svc}-migrate`,
+            container: "migrate",
+          }),
+        ),
+      ),
     );
     await t("wait-for-schema init containers", () =>
-      Promise.all((["gacha", "item"] as const).map((svc) => runToCompletion(scope, network, imageName(svc, target), { kind: "Deployment", workload: svc, container: "wait-for-schema", init: true }))),
+      Promise.all(
+        (["gacha", "item"] as const).map((svc) =>
+          runToCompletion(scope, network, imageName(svc, target), {
+            kind: "Deployment",
+            workload: svc,
+            container: "wait-for-schema",
+            init: true,
+          }),
+        ),
+      ),
     );
     await t("services started", async () => {
       for (const svc of SERVICES) {
-        const started = await startService(scope, network, svc, imageName(svc, target), { env: envOverrides, ...(argsOverride ? { args: argsOverride } : {}) });
+        const started = await startService(scope, network, svc, imageName(svc, target), {
+          env: envOverrides,
+          ...(argsOverride ? { args: argsOverride } : {}),
+        });
         containers[svc] = started.name;
         addr[svc] = started.addr;
       }
@@ -117,16 +192,21 @@ export async function startDevSystem(target: Target = "dev", envOverrides: Recor
       timings,
       logs: async () => {
         let out = "";
-        for (const svc of SERVICES) if (containers[svc]) out += `\n--- ${svc} log (tail)\n${await logsOf(containers[svc])}`;
+        for (const svc of SERVICES)
+          if (containers[svc]) out += `\n--- ${svc} log (tail)\n${await logsOf(containers[svc])}`;
         return out;
       },
     };
     await t("gateway /readyz 200", () =>
-      waitFor("gateway /readyz 200", async () => (await fetch(`http://${addr.gateway}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200, 120_000, 250).catch(
-        async (e: Error) => {
-          throw new Error(`${e.message}${await system.logs()}`);
-        },
-      ),
+      waitFor(
+        "gateway /readyz 200",
+        async () =>
+          (await fetch(`http://${addr.gateway}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200,
+        120_000,
+        250,
+      ).catch(async (e: Error) => {
+        throw new Error(`${e.message}${await system.logs()}`);
+      }),
     );
     return system;
   } catch (err) {
