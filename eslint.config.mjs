@@ -33,7 +33,10 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: {
       // `_`-prefixed names are deliberately unused (e.g. Express's 4-argument error handler)
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
     },
   },
   prettier,

@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const floor = await dbFloor();
   printTable(`database floor, ${settings.seconds} s each`, floor);
   const { results, rss } = await drawThroughput();
-  printTable(`draws through the gateway, ${settings.seconds} s each after ${settings.warmupSeconds} s warm-up`, results);
+  printTable(
+    `draws through the gateway, ${settings.seconds} s each after ${settings.warmupSeconds} s warm-up`,
+    results,
+  );
   console.log("RSS MiB (idle after start, then after each concurrency level):", JSON.stringify(rss));
   const at16 = (rows: typeof floor) => rows.find((r) => r.concurrency === 16)?.perSecond;
   const f = at16(floor);

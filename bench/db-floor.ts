@@ -16,7 +16,12 @@ const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10); // the services' de
 export async function dbFloor(concurrencies = settings.concurrencies): Promise<LoadResult[]> {
   const dbs = await createBenchDatabases("floor");
   const pool = (url: string) =>
-    mariadb.createPool({ ...parseDatabaseUrl(url), connectionLimit: POOL_SIZE, acquireTimeout: 10_000, initSql: "SET time_zone = '+00:00'" });
+    mariadb.createPool({
+      ...parseDatabaseUrl(url),
+      connectionLimit: POOL_SIZE,
+      acquireTimeout: 10_000,
+      initSql: "SET time_zone = '+00:00'",
+    });
   const gacha = pool(dbs.gachaUrl);
   const item = pool(dbs.itemUrl);
   const results: LoadResult[] = [];
@@ -27,22 +32,46 @@ export async function dbFloor(concurrencies = settings.concurrencies): Promise<L
       const itemId = 1 + Math.floor(Math.random() * 12);
       const now = new Date();
       await withTx(gacha, async (c) => {
-        await c.query("INSERT INTO `draws` (`id`,`user_id`,`count`,`idempotency_key`,`request_hash`,`created_at`) VALUES (?,?,?,?,?,?)", [drawId, userId, 1, null, "0".repeat(64), now]);
-        await c.query("INSERT INTO `histories` (`draw_id`,`item_index`,`user_id`,`item_id`,`item_name`,`rarity`,`created_at`) VALUES (?,?,?,?,?,?,?)", [drawId, 0, userId, itemId, "Goblin", "N", now]);
-        await c.query("INSERT INTO `outbox` (`draw_id`,`item_index`,`user_id`,`item_id`,`item_name`,`rarity`,`attempts`,`next_attempt_at`,`created_at`) VALUES (?,?,?,?,?,?,?,?,?)", [drawId, 0, userId, itemId, "Goblin", "N", 0, new Date(Date.now() + 5_000), now]);
+        await c.query(
+          "INSERT INTO `draws` (`id`,`user_id`,`count`,`idempotency_key`,`request_hash`,`created_at`) VALUES (?,?,?,?,?,?)",
+          [drawId, userId, 1, null, "0".repeat(64), now],
+        );
+        await c.query(
+          "INSERT INTO `histories` (`draw_id`,`item_index`,`user_id`,`item_id`,`item_name`,`rarity`,`created_at`) VALUES (?,?,?,?,?,?,?)",
+          [drawId, 0, userId, itemId, "Goblin", "N", now],
+        );
+        await c.query(
+          "INSERT INTO `outbox` (`draw_id`,`item_index`,`user_id`,`item_id`,`item_name`,`rarity`,`attempts`,`next_attempt_at`,`created_at`) VALUES (?,?,?,?,?,?,?,?,?)",
+          [drawId, 0, userId, itemId, "Goblin", "N", 0, new Date(Date.now() + 5_000), now],
+        );
       });
       await withTx(item, async (c) => {
-        await c.query("INSERT IGNORE INTO grants (draw_id, item_index, user_id, item_id) VALUES (?, ?, ?, ?)", [drawId, 0, userId, itemId]);
+        await c.query("INSERT IGNORE INTO grants (draw_id, item_index, user_id, item_id) VALUES (?, ?, ?, ?)", [
+          drawId,
+          0,
+          userId,
+          itemId,
+        ]);
         await c.query(
           "INSERT INTO inventories (user_id, item_id, item_name, rarity, count, updated_at) VALUES (?, ?, ?, ?, 1, NOW(3)) ON DUPLICATE KEY UPDATE count = count + 1, item_name = ?, rarity = ?, updated_at = NOW(3)",
           [userId, itemId, "Goblin", "N", "Goblin", "N"],
         );
       });
-      await gacha.query("UPDATE outbox SET delivered_at = NOW(3) WHERE draw_id = ? AND item_index IN (?) AND delivered_at IS NULL", [drawId, 0]);
+      await gacha.query(
+        "UPDATE outbox SET delivered_at = NOW(3) WHERE draw_id = ? AND item_index IN (?) AND delivered_at IS NULL",
+        [drawId, 0],
+      );
       return true;
     };
     for (const concurrency of concurrencies) {
-      results.push(await runLoad({ concurrency, warmupMs: settings.warmupSeconds * 1000, durationMs: settings.seconds * 1000, op }));
+      results.push(
+        await runLoad({
+          concurrency,
+          warmupMs: settings.warmupSeconds * 1000,
+          durationMs: settings.seconds * 1000,
+          op,
+        }),
+      );
     }
   } finally {
     await Promise.all([gacha.end(), item.end()]);
@@ -67,7 +96,9 @@ async function withTx(pool: Pool, fn: (c: PoolConnection) => Promise<void>): Pro
 
 if (require.main === module) {
   dbFloor()
-    .then((rows) => printTable(`database floor (mariadb driver, pool ${POOL_SIZE} per database), ${settings.seconds} s each`, rows))
+    .then((rows) =>
+      printTable(`database floor (mariadb driver, pool ${POOL_SIZE} per database), ${settings.seconds} s each`, rows),
+    )
     .catch((err) => {
       console.error(err);
       process.exit(1);

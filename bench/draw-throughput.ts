@@ -8,9 +8,15 @@ import { createPoster } from "./lib/http-client";
 import { printTable, runLoad, settings, type LoadResult } from "./lib/load";
 import { cpuMs, mariadbPid, startStack } from "./lib/services";
 
-export async function drawThroughput(concurrencies = settings.concurrencies): Promise<{ results: LoadResult[]; rss: Record<string, number[]> }> {
+export async function drawThroughput(
+  concurrencies = settings.concurrencies,
+): Promise<{ results: LoadResult[]; rss: Record<string, number[]> }> {
   const dbs = await createBenchDatabases("draw");
-  const stack = await startStack(dbs, parseEnv(process.env.BENCH_SERVICE_ENV), process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
+  const stack = await startStack(
+    dbs,
+    parseEnv(process.env.BENCH_SERVICE_ENV),
+    process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
+  );
   const rss: Record<string, number[]> = {};
   const sample = () => {
     for (const s of [stack.item, stack.gacha, stack.gateway]) (rss[s.name] ??= []).push(s.rssMiB());
@@ -26,15 +32,28 @@ export async function drawThroughput(concurrencies = settings.concurrencies): Pr
       const selfBefore = process.cpuUsage();
       const dbPid = mariadbPid();
       const dbBefore = dbPid ? cpuMs(dbPid) : 0;
-      const r = await runLoad({ concurrency, warmupMs: settings.warmupSeconds * 1000, durationMs: settings.seconds * 1000, op });
+      const r = await runLoad({
+        concurrency,
+        warmupMs: settings.warmupSeconds * 1000,
+        durationMs: settings.seconds * 1000,
+        op,
+      });
       const after = await statementCounters();
-      if (process.env.BENCH_COUNTERS) console.log(`c=${concurrency} server statements per draw (approx., includes warm-up):`, counterDelta(before, after, r.ok * (1 + settings.warmupSeconds / settings.seconds)));
+      if (process.env.BENCH_COUNTERS)
+        console.log(
+          `c=${concurrency} server statements per draw (approx., includes warm-up):`,
+          counterDelta(before, after, r.ok * (1 + settings.warmupSeconds / settings.seconds)),
+        );
       if (process.env.BENCH_COUNTERS) {
         const draws = r.ok * (1 + settings.warmupSeconds / settings.seconds);
-        const cpu = [stack.item, stack.gacha, stack.gateway].map((s, i) => `${s.name} ${((s.cpuMs() - cpuBefore[i]!) / draws).toFixed(2)}`);
+        const cpu = [stack.item, stack.gacha, stack.gateway].map(
+          (s, i) => `${s.name} ${((s.cpuMs() - cpuBefore[i]!) / draws).toFixed(2)}`,
+        );
         const self = process.cpuUsage(selfBefore);
         const db = dbPid ? `, mariadbd ${((cpuMs(dbPid) - dbBefore) / draws).toFixed(2)}` : "";
-        console.log(`c=${concurrency} CPU ms per draw: ${cpu.join(", ")}, load client ${((self.user + self.system) / 1000 / draws).toFixed(2)}${db}`);
+        console.log(
+          `c=${concurrency} CPU ms per draw: ${cpu.join(", ")}, load client ${((self.user + self.system) / 1000 / draws).toFixed(2)}${db}`,
+        );
       }
       results.push(r);
       sample();
@@ -48,13 +67,21 @@ export async function drawThroughput(concurrencies = settings.concurrencies): Pr
 
 function parseEnv(spec: string | undefined): Record<string, string> {
   // "A=1,B=2": extra service settings for experiments (pool sizes etc.).
-  return Object.fromEntries((spec ?? "").split(",").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
+  return Object.fromEntries(
+    (spec ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => kv.split("=") as [string, string]),
+  );
 }
 
 if (require.main === module) {
   drawThroughput()
     .then(({ results, rss }) => {
-      printTable(`draws through the gateway, ${settings.seconds} s each after ${settings.warmupSeconds} s warm-up`, results);
+      printTable(
+        `draws through the gateway, ${settings.seconds} s each after ${settings.warmupSeconds} s warm-up`,
+        results,
+      );
       console.log("\nRSS MiB (idle after start, then after each concurrency level):", JSON.stringify(rss));
     })
     .catch((err) => {

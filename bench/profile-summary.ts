@@ -6,15 +6,31 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const args = process.argv.slice(2);
 const topIdx = args.indexOf("--top");
 const top = topIdx >= 0 ? Number(args.splice(topIdx, 2)[1]) : 15;
 const files = args.flatMap((a) =>
-  statSync(a).isDirectory() ? readdirSync(a).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(a, f)) : [a],
+  statSync(a).isDirectory()
+    ? readdirSync(a)
+        .filter((f) => f.endsWith(".cpuprofile"))
+        .map((f) => path.join(a, f))
+    : [a],
 );
 
 /** "pkg" for node_modules/pkg or node_modules/@scope/pkg; repo-relative file otherwise; "(node)" for node: internals. */
@@ -27,7 +43,8 @@ function owner(url: string): string {
   return rel;
 }
 
-const label = (f: CallFrame) => `${f.functionName || "(anonymous)"} ${owner(f.url)}${f.url && !f.url.includes("node_modules") ? "" : ""}:${f.lineNumber + 1}`;
+const label = (f: CallFrame) =>
+  `${f.functionName || "(anonymous)"} ${owner(f.url)}${f.url && !f.url.includes("node_modules") ? "" : ""}:${f.lineNumber + 1}`;
 const pct = (n: number, total: number) => `${((100 * n) / total).toFixed(1).padStart(5)} %`;
 
 function table(title: string, m: Map<string, number>, total: number, n = top) {
@@ -40,7 +57,10 @@ for (const file of files) {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const service = /services\/(\w+)\/dist/.exec(p.nodes.map((n) => n.callFrame.url).find((u) => /services\/\w+\/dist/.test(u)) ?? "")?.[1] ?? "?";
+  const service =
+    /services\/(\w+)\/dist/.exec(
+      p.nodes.map((n) => n.callFrame.url).find((u) => /services\/\w+\/dist/.test(u)) ?? "",
+    )?.[1] ?? "?";
 
   // Sample weights: time deltas (µs) attributed to the sampled node.
   const selfUs = new Map<number, number>();
@@ -50,7 +70,9 @@ for (const file of files) {
     selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
     totalUs += dt;
   });
-  const idleUs = [...selfUs].filter(([id]) => byId.get(id)!.callFrame.functionName === "(idle)").reduce((s, [, v]) => s + v, 0);
+  const idleUs = [...selfUs]
+    .filter(([id]) => byId.get(id)!.callFrame.functionName === "(idle)")
+    .reduce((s, [, v]) => s + v, 0);
   const busy = totalUs - idleUs;
 
   const selfFn = new Map<string, number>();
@@ -71,7 +93,9 @@ for (const file of files) {
     }
   }
   for (const k of ["(root) (native/vm):0"]) incl.delete(k);
-  console.log(`\n== ${service}  (${path.basename(file)}): ${(totalUs / 1e6).toFixed(1)} s profiled, busy ${(busy / 1e6).toFixed(2)} s (${pct(busy, totalUs).trim()}); percentages of busy time`);
+  console.log(
+    `\n== ${service}  (${path.basename(file)}): ${(totalUs / 1e6).toFixed(1)} s profiled, busy ${(busy / 1e6).toFixed(2)} s (${pct(busy, totalUs).trim()}); percentages of busy time`,
+  );
   table("self time by package / file", selfPkg, busy);
   table("self time by function", selfFn, busy);
   table("inclusive time by function", incl, busy, top + 10);

@@ -11,7 +11,10 @@ async function main(): Promise<void> {
   try {
     const post = createPoster(stack.gatewayPort, 1);
     await post("/draw", { user_id: 1 }); // warm the pools: connection setup is not per draw
-    const previous = (await adminQuery("SELECT @@general_log AS on_, @@log_output AS output")) as { on_: number; output: string }[];
+    const previous = (await adminQuery("SELECT @@general_log AS on_, @@log_output AS output")) as {
+      on_: number;
+      output: string;
+    }[];
     await adminQuery("SET GLOBAL log_output = 'TABLE'");
     await adminQuery("TRUNCATE mysql.general_log");
     await adminQuery("SET GLOBAL general_log = 1");
@@ -28,7 +31,8 @@ async function main(): Promise<void> {
     // Keep only the services' connections: those that touched the draw tables
     // (the server may be shared with other clients).
     const threads = new Set<number>();
-    for (const r of rows) if (/`?\b(draws|histories|outbox|grants|inventories)\b`?/.test(r.sql_text)) threads.add(r.thread_id);
+    for (const r of rows)
+      if (/`?\b(draws|histories|outbox|grants|inventories)\b`?/.test(r.sql_text)) threads.add(r.thread_id);
     for (const r of rows) {
       if (!threads.has(r.thread_id)) continue;
       console.log(`[thread ${r.thread_id}] ${r.command_type}: ${r.sql_text.replace(/\s+/g, " ").slice(0, 300)}`);

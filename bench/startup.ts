@@ -10,7 +10,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function startup(): Promise<Record<string, { readyMs: number; rssMiB: number }>> {
   const dbs = await createBenchDatabases("startup");
-  const samples: Record<string, { ready: number[]; rss: number[] }> = { item: { ready: [], rss: [] }, gacha: { ready: [], rss: [] }, gateway: { ready: [], rss: [] } };
+  const samples: Record<string, { ready: number[]; rss: number[] }> = {
+    item: { ready: [], rss: [] },
+    gacha: { ready: [], rss: [] },
+    gateway: { ready: [], rss: [] },
+  };
   try {
     for (let i = 0; i < RUNS; i++) {
       // Each service started in turn, its upstreams already running (as in a rolling deploy).
@@ -24,16 +28,18 @@ export async function startup(): Promise<Record<string, { readyMs: number; rssMi
   } finally {
     await dbs.drop();
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, { readyMs: median(s.ready), rssMiB: median(s.rss) }]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, s]) => [name, { readyMs: median(s.ready), rssMiB: median(s.rss) }]),
+  );
 }
-
 
 if (require.main === module) {
   startup()
     .then((rows) => {
       console.log(`\ncold start, median of ${RUNS} (spawn → ready), RSS when ready`);
       console.log("service | ready ms | RSS MiB");
-      for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(7)} | ${String(r.readyMs).padStart(8)} | ${r.rssMiB}`);
+      for (const [name, r] of Object.entries(rows))
+        console.log(`${name.padEnd(7)} | ${String(r.readyMs).padStart(8)} | ${r.rssMiB}`);
     })
     .catch((err) => {
       console.error(err);

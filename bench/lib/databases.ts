@@ -54,8 +54,15 @@ export async function statementCounters(): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
 }
 
-export function counterDelta(before: Record<string, number>, after: Record<string, number>, per: number): Record<string, number> {
+export function counterDelta(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  per: number,
+): Record<string, number> {
   return Object.fromEntries(
-    Object.keys(after).map((k) => [k.replace(/^Com_/, ""), Math.round(((after[k]! - (before[k] ?? 0)) / per) * 100) / 100]),
+    Object.keys(after).map((k) => [
+      k.replace(/^Com_/, ""),
+      Math.round(((after[k]! - (before[k] ?? 0)) / per) * 100) / 100,
+    ]),
   );
 }

@@ -8,7 +8,14 @@ export function createPoster(port: number, maxSockets: number) {
     new Promise((resolve, reject) => {
       const data = JSON.stringify(body);
       const req = http.request(
-        { host: "127.0.0.1", port, path, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) } },
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
+        },
         (res) => {
           let text = "";
           res.setEncoding("utf8");

@@ -72,5 +72,8 @@ export const settings = {
 export function printTable(title: string, rows: LoadResult[]): void {
   console.log(`\n${title}`);
   console.log("concurrency | per second | p50 ms | p99 ms | errors");
-  for (const r of rows) console.log(`${String(r.concurrency).padStart(11)} | ${String(r.perSecond).padStart(10)} | ${String(r.p50Ms).padStart(6)} | ${String(r.p99Ms).padStart(6)} | ${r.errors}`);
+  for (const r of rows)
+    console.log(
+      `${String(r.concurrency).padStart(11)} | ${String(r.perSecond).padStart(10)} | ${String(r.p50Ms).padStart(6)} | ${String(r.p99Ms).padStart(6)} | ${r.errors}`,
+    );
 }

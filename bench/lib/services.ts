@@ -26,7 +26,11 @@ const HealthClient = makeGenericClientConstructor(healthService, "grpc.health.v1
 function grpcServing(addr: string): Promise<boolean> {
   const client = new HealthClient(addr, credentials.createInsecure());
   return new Promise((resolve) => {
-    (client as unknown as { Check: (req: object, opts: object, cb: (err: unknown, res: { status: string }) => void) => void }).Check({ service: "" }, { deadline: Date.now() + 500 }, (err: unknown, res: { status: string }) => {
+    (
+      client as unknown as {
+        Check: (req: object, opts: object, cb: (err: unknown, res: { status: string }) => void) => void;
+      }
+    ).Check({ service: "" }, { deadline: Date.now() + 500 }, (err: unknown, res: { status: string }) => {
       client.close();
       resolve(!err && res.status === "SERVING");
     });
@@ -120,24 +124,47 @@ export interface Stack {
 }
 
 /** item, then gacha, then the gateway (its readiness checks both), on fixed local ports. */
-export async function startStack(dbs: { gachaUrl: string; itemUrl: string }, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Stack> {
+export async function startStack(
+  dbs: { gachaUrl: string; itemUrl: string },
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Stack> {
   const ports = { item: 41052, gacha: 41051, gateway: 41080 };
   const common = { GRPC_HOST: "127.0.0.1", ...extraEnv };
-  const item = await startService("item", { ...common, ITEM_DATABASE_URL: dbs.itemUrl, ITEM_GRPC_PORT: String(ports.item) }, { grpcAddr: `127.0.0.1:${ports.item}` }, nodeArgs);
+  const item = await startService(
+    "item",
+    { ...common, ITEM_DATABASE_URL: dbs.itemUrl, ITEM_GRPC_PORT: String(ports.item) },
+    { grpcAddr: `127.0.0.1:${ports.item}` },
+    nodeArgs,
+  );
   const gacha = await startService(
     "gacha",
-    { ...common, GACHA_DATABASE_URL: dbs.gachaUrl, GACHA_GRPC_PORT: String(ports.gacha), ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}` },
+    {
+      ...common,
+      GACHA_DATABASE_URL: dbs.gachaUrl,
+      GACHA_GRPC_PORT: String(ports.gacha),
+      ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
+    },
     { grpcAddr: `127.0.0.1:${ports.gacha}` },
     nodeArgs,
   );
   const gateway = await startService(
     "gateway",
-    { ...common, HOST: "127.0.0.1", PORT: String(ports.gateway), GACHA_SERVICE_ADDR: `127.0.0.1:${ports.gacha}`, ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}` },
+    {
+      ...common,
+      HOST: "127.0.0.1",
+      PORT: String(ports.gateway),
+      GACHA_SERVICE_ADDR: `127.0.0.1:${ports.gacha}`,
+      ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
+    },
     { httpPort: ports.gateway },
     nodeArgs,
   );
   return {
-    item, gacha, gateway, gatewayPort: ports.gateway,
+    item,
+    gacha,
+    gateway,
+    gatewayPort: ports.gateway,
     stop: async () => {
       await gateway.stop();
       await gacha.stop();

@@ -8,7 +8,17 @@ import { createClients, type Clients } from "../../services/gateway/src/clients"
 import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
 import type { ItemApp } from "../../services/item/src/app";
-import { createDatabases, expectInvariant, logger, sleep, startGacha, startItem, startTcpProxy, waitForOutboxDrained, type TcpProxy } from "./support";
+import {
+  createDatabases,
+  expectInvariant,
+  logger,
+  sleep,
+  startGacha,
+  startItem,
+  startTcpProxy,
+  waitForOutboxDrained,
+  type TcpProxy,
+} from "./support";
 
 jest.setTimeout(45_000);
 
@@ -29,7 +39,10 @@ beforeAll(async () => {
   viaProxy.port = String(dbProxy.port);
   item = await startItem(itemDb.url);
   gacha = await startGacha(viaProxy.toString(), `127.0.0.1:${item.port}`);
-  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
+  clients = createClients({
+    GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`,
+    ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
+  });
 });
 
 afterAll(async () => {
@@ -61,7 +74,11 @@ it("when the gacha database is cut, then draws fail fast with 503 JSON, and succ
   // Draws already past their commit may have succeeded; none may have hung or failed otherwise.
   for (const res of outageResults) expect([200, 503]).toContain(res.status);
   for (const r of duringOutage) {
-    expect(r).toEqual({ status: 503, ms: expect.any(Number), body: { error: { code: "UNAVAILABLE", message: expect.any(String) } } });
+    expect(r).toEqual({
+      status: 503,
+      ms: expect.any(Number),
+      body: { error: { code: "UNAVAILABLE", message: expect.any(String) } },
+    });
     expect(r.ms).toBeLessThan(FAST_MS);
   }
 

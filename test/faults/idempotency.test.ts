@@ -22,10 +22,14 @@ afterAll(() => stack?.close());
 const draw = (key: string, body: object) => request(app).post("/draw").set("Idempotency-Key", key).send(body);
 
 async function rowCounts(): Promise<Record<string, number>> {
-  const q = async (db: TestDatabase, t: string) => Number((await db.query<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${t}`))[0]!.n);
+  const q = async (db: TestDatabase, t: string) =>
+    Number((await db.query<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${t}`))[0]!.n);
   return {
-    draws: await q(gachaDb, "draws"), histories: await q(gachaDb, "histories"), outbox: await q(gachaDb, "outbox"),
-    grants: await q(itemDb, "grants"), inventories: await q(itemDb, "inventories"),
+    draws: await q(gachaDb, "draws"),
+    histories: await q(gachaDb, "histories"),
+    outbox: await q(gachaDb, "outbox"),
+    grants: await q(itemDb, "grants"),
+    inventories: await q(itemDb, "inventories"),
   };
 }
 
@@ -53,14 +57,19 @@ it.each([
   ["another count", { user_id: 703, count: 2 }],
   ["another user (keys are global)", { user_id: 704, count: 1 }],
   ["the maximum count", { user_id: 703, count: 10 }],
-])("when a key is reused with %s, then 409 ALREADY_EXISTS with a clear message and nothing is written", async (_name, body) => {
-  await draw("conflict-1", { user_id: 703, count: 1 }).expect(200);
-  await waitForOutboxDrained(gachaDb);
-  const before = await rowCounts();
-  const res = await draw("conflict-1", body).expect(409);
-  expect(res.body).toEqual({ error: { code: "ALREADY_EXISTS", message: "Idempotency-Key was already used with a different request" } });
-  expect(await rowCounts()).toEqual(before);
-});
+])(
+  "when a key is reused with %s, then 409 ALREADY_EXISTS with a clear message and nothing is written",
+  async (_name, body) => {
+    await draw("conflict-1", { user_id: 703, count: 1 }).expect(200);
+    await waitForOutboxDrained(gachaDb);
+    const before = await rowCounts();
+    const res = await draw("conflict-1", body).expect(409);
+    expect(res.body).toEqual({
+      error: { code: "ALREADY_EXISTS", message: "Idempotency-Key was already used with a different request" },
+    });
+    expect(await rowCounts()).toEqual(before);
+  },
+);
 
 it("when count is omitted on the first request and given as 1 on the repeat, then both mean one item and the repeat replays", async () => {
   const first = await draw("default-count", { user_id: 705 }).expect(200);

@@ -7,7 +7,15 @@ import { createClients, type Clients } from "../../services/gateway/src/clients"
 import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
 import type { ItemApp } from "../../services/item/src/app";
-import { createDatabases, expectInvariant, logger, sleep, startGacha, startItem, waitForOutboxDrained } from "./support";
+import {
+  createDatabases,
+  expectInvariant,
+  logger,
+  sleep,
+  startGacha,
+  startItem,
+  waitForOutboxDrained,
+} from "./support";
 
 jest.setTimeout(45_000);
 
@@ -21,7 +29,10 @@ beforeAll(async () => {
   ({ gachaDb, itemDb } = await createDatabases("f_item"));
   item = await startItem(itemDb.url);
   gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
-  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
+  clients = createClients({
+    GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`,
+    ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
+  });
 });
 
 afterAll(async () => {
@@ -45,7 +56,9 @@ it("when item stops during a stream of draws and restarts on the same port, then
   const deadline = Date.now() + 25_000;
   const client = async (c: number) => {
     for (let i = 0; i < 1_000 && !stop && Date.now() < deadline; i++) {
-      const res = await request(app).post("/draw").send({ user_id: users[(c + i) % users.length], count: 1 + (i % 3) });
+      const res = await request(app)
+        .post("/draw")
+        .send({ user_id: users[(c + i) % users.length], count: 1 + (i % 3) });
       statuses.push(res.status);
       if (res.status === 200) drawnIn[phase]++;
     }

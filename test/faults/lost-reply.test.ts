@@ -30,9 +30,14 @@ async function startLossyProxy(target: string): Promise<number> {
   const forward = <Req, Res>(method: (typeof upstream)["grantItem"] | (typeof upstream)["getInventory"]) =>
     method.bind(upstream) as unknown as Parameters<typeof callUnary<Req, Res>>[0];
   const impl: itemV1.ItemServiceServer = {
-    grantItem(call: ServerUnaryCall<itemV1.GrantItemRequest, itemV1.GrantItemResponse>, cb: sendUnaryData<itemV1.GrantItemResponse>) {
+    grantItem(
+      call: ServerUnaryCall<itemV1.GrantItemRequest, itemV1.GrantItemResponse>,
+      cb: sendUnaryData<itemV1.GrantItemResponse>,
+    ) {
       seen.grantCalls++;
-      callUnary(forward<itemV1.GrantItemRequest, itemV1.GrantItemResponse>(upstream.grantItem), call.request, { deadlineMs: 2_000 }).then(
+      callUnary(forward<itemV1.GrantItemRequest, itemV1.GrantItemResponse>(upstream.grantItem), call.request, {
+        deadlineMs: 2_000,
+      }).then(
         (res) => {
           if (!res.applied) seen.appliedFalse++;
           if (seen.lost < LOST_REPLIES) {
@@ -43,8 +48,13 @@ async function startLossyProxy(target: string): Promise<number> {
         (err) => cb(err),
       );
     },
-    getInventory(call: ServerUnaryCall<itemV1.GetInventoryRequest, itemV1.GetInventoryResponse>, cb: sendUnaryData<itemV1.GetInventoryResponse>) {
-      callUnary(forward<itemV1.GetInventoryRequest, itemV1.GetInventoryResponse>(upstream.getInventory), call.request, { deadlineMs: 2_000 }).then(
+    getInventory(
+      call: ServerUnaryCall<itemV1.GetInventoryRequest, itemV1.GetInventoryResponse>,
+      cb: sendUnaryData<itemV1.GetInventoryResponse>,
+    ) {
+      callUnary(forward<itemV1.GetInventoryRequest, itemV1.GetInventoryResponse>(upstream.getInventory), call.request, {
+        deadlineMs: 2_000,
+      }).then(
         (res) => cb(null, res),
         (err) => cb(err),
       );
@@ -53,7 +63,9 @@ async function startLossyProxy(target: string): Promise<number> {
   proxy = new Server();
   proxy.addService(itemV1.ItemServiceService, impl);
   return new Promise((resolve, reject) =>
-    proxy.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    proxy.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    ),
   );
 }
 
@@ -62,7 +74,10 @@ beforeAll(async () => {
   item = await startItem(itemDb.url);
   const proxyPort = await startLossyProxy(`127.0.0.1:${item.port}`);
   gacha = await startGacha(gachaDb.url, `127.0.0.1:${proxyPort}`);
-  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
+  clients = createClients({
+    GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`,
+    ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
+  });
 });
 
 afterAll(async () => {
@@ -78,7 +93,10 @@ it("when the first GrantItem replies are lost after the grant was applied, then 
   const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
   const users = [201, 202, 203];
   for (let i = 0; i < 12; i++) {
-    await request(app).post("/draw").send({ user_id: users[i % users.length], count: 1 + (i % 4) }).expect(200);
+    await request(app)
+      .post("/draw")
+      .send({ user_id: users[i % users.length], count: 1 + (i % 4) })
+      .expect(200);
   }
   expect(seen.lost).toBe(LOST_REPLIES);
 

@@ -11,7 +11,16 @@ import { createClients, type Clients } from "../../services/gateway/src/clients"
 import { closeHttpServer, listen } from "../../services/gateway/src/listen";
 import { createServer } from "../../services/gateway/src/server";
 import type { ItemApp } from "../../services/item/src/app";
-import { createDatabases, expectInvariant, logger, sleep, startItem, startTcpProxy, waitForOutboxDrained, type TcpProxy } from "./support";
+import {
+  createDatabases,
+  expectInvariant,
+  logger,
+  sleep,
+  startItem,
+  startTcpProxy,
+  waitForOutboxDrained,
+  type TcpProxy,
+} from "./support";
 
 jest.setTimeout(55_000);
 
@@ -44,7 +53,8 @@ function spawnGacha(env: Record<string, string>): GachaProcess {
 async function waitForLog(p: GachaProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!pattern.test(p.output())) {
-    if (Date.now() > until || p.child.exitCode !== null) throw new Error(`gacha did not log ${pattern}:\n${p.output()}`);
+    if (Date.now() > until || p.child.exitCode !== null)
+      throw new Error(`gacha did not log ${pattern}:\n${p.output()}`);
     await sleep(50);
   }
 }
@@ -98,8 +108,15 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   processes.push(first);
   await waitForLog(first, /gRPC server listening/, 20_000);
 
-  clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gachaPort}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
-  http = await listen(createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger }), "127.0.0.1", 0);
+  clients = createClients({
+    GACHA_SERVICE_ADDR: `127.0.0.1:${gachaPort}`,
+    ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
+  });
+  http = await listen(
+    createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger }),
+    "127.0.0.1",
+    0,
+  );
   const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
 
   // One logical draw = one Idempotency-Key; a 503 is retried with the same key (bounded, small backoff).

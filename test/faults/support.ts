@@ -25,7 +25,12 @@ export async function createDatabases(prefix: string): Promise<{ gachaDb: TestDa
 
 export function startItem(databaseUrl: string, port = 0): Promise<ItemApp> {
   return createItemApp(
-    loadItemConfig({ ITEM_DATABASE_URL: databaseUrl, GRPC_HOST: "127.0.0.1", ITEM_GRPC_PORT: String(port), SHUTDOWN_TIMEOUT_MS: "1000" }),
+    loadItemConfig({
+      ITEM_DATABASE_URL: databaseUrl,
+      GRPC_HOST: "127.0.0.1",
+      ITEM_GRPC_PORT: String(port),
+      SHUTDOWN_TIMEOUT_MS: "1000",
+    }),
     logger,
   );
 }
@@ -78,8 +83,12 @@ export async function expectInvariant(gachaDb: TestDatabase, itemDb: TestDatabas
     WHERE d.count <> (SELECT COUNT(*) FROM histories h WHERE h.draw_id = d.id)
        OR d.count <> (SELECT COUNT(*) FROM outbox o WHERE o.draw_id = d.id)`);
   expect(broken).toEqual([]);
-  const histories = await gachaDb.query<{ k: string }>("SELECT CONCAT(draw_id, '/', item_index) AS k FROM histories ORDER BY k");
-  const grants = await itemDb.query<{ k: string }>("SELECT CONCAT(draw_id, '/', item_index) AS k FROM grants ORDER BY k");
+  const histories = await gachaDb.query<{ k: string }>(
+    "SELECT CONCAT(draw_id, '/', item_index) AS k FROM histories ORDER BY k",
+  );
+  const grants = await itemDb.query<{ k: string }>(
+    "SELECT CONCAT(draw_id, '/', item_index) AS k FROM grants ORDER BY k",
+  );
   expect(grants.map((g) => g.k)).toEqual(histories.map((h) => h.k));
   const perUserHistory = await gachaDb.query<{ user_id: bigint; n: bigint }>(
     "SELECT user_id, COUNT(*) AS n FROM histories GROUP BY user_id ORDER BY user_id",
@@ -167,7 +176,10 @@ export async function startStack(prefix: string): Promise<Stack> {
   const { gachaDb, itemDb } = await createDatabases(prefix);
   const item = await startItem(itemDb.url);
   const gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
-  const clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`, ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}` });
+  const clients = createClients({
+    GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`,
+    ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
+  });
   const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
   return {
     gachaDb,

@@ -59,10 +59,14 @@ let index: { key: string; value: TypeIndex } | undefined;
 /** One TypeScript program over the declarations of the given kinds. */
 function typeIndex(kinds: { apiVersion: string; kind: string }[]): TypeIndex {
   const unique = [...new Map(kinds.map((k) => [`${k.apiVersion}|${k.kind}`, k])).values()];
-  const key = unique.map((k) => `${k.apiVersion}|${k.kind}`).sort().join(",");
+  const key = unique
+    .map((k) => `${k.apiVersion}|${k.kind}`)
+    .sort()
+    .join(",");
   if (index && index.key === key) return index.value;
   const lines = unique.map(
-    (k, i) => `import type { I${k.kind} as T${i} } from "${modelModule(k.apiVersion, k.kind)}";\nexport declare const v${i}: T${i};`,
+    (k, i) =>
+      `import type { I${k.kind} as T${i} } from "${modelModule(k.apiVersion, k.kind)}";\nexport declare const v${i}: T${i};`,
   );
   const source = lines.join("\n");
   const options: ts.CompilerOptions = {
@@ -85,7 +89,9 @@ function typeIndex(kinds: { apiVersion: string; kind: string }[]): TypeIndex {
   const readFile = host.readFile.bind(host);
   host.readFile = (f) => (path.resolve(f) === VIRTUAL ? source : readFile(f));
   const program = ts.createProgram([VIRTUAL], options, host);
-  const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && path.resolve(d.file.fileName) === VIRTUAL);
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && path.resolve(d.file.fileName) === VIRTUAL);
   if (diagnostics.length) {
     throw new Error(
       "cannot load kubernetes-models declarations: " +

@@ -1,10 +1,4 @@
-import {
-  credentials,
-  Metadata,
-  type CallOptions,
-  type ClientUnaryCall,
-  type ServiceError,
-} from "@grpc/grpc-js";
+import { credentials, Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from "@grpc/grpc-js";
 
 /** Channel options shared by every client: reconnect fast after a restart. */
 export const clientChannelOptions = {
@@ -32,16 +26,10 @@ export interface CallSettings {
 }
 
 /** Calls a unary method as a promise, always with a deadline. */
-export function callUnary<Req, Res>(
-  method: UnaryMethod<Req, Res>,
-  request: Req,
-  settings: CallSettings,
-): Promise<Res> {
+export function callUnary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, settings: CallSettings): Promise<Res> {
   const options: Partial<CallOptions> = { deadline: Date.now() + settings.deadlineMs };
   if (settings.parent) options.parent = settings.parent;
   return new Promise((resolve, reject) => {
-    method(request, settings.metadata ?? new Metadata(), options, (err, res) =>
-      err ? reject(err) : resolve(res),
-    );
+    method(request, settings.metadata ?? new Metadata(), options, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }

@@ -6,10 +6,7 @@ import { toGrpcStatus } from "./errors";
  * Adapts an async function to a grpc-js unary handler: its result is sent,
  * anything it throws goes through the one error policy (toGrpcStatus).
  */
-export function unary<Req, Res>(
-  logger: Logger,
-  fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
-) {
+export function unary<Req, Res>(logger: Logger, fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     fn(call.request, call).then(
       (res) => callback(null, res),

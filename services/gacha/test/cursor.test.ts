@@ -23,6 +23,8 @@ describe("cursor", () => {
     ["trailing text", b64("h1:5 ")],
     ["an oversize string", "A".repeat(65)],
   ])("when the cursor has %s, then it is INVALID_ARGUMENT", (_case, cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ code: status.INVALID_ARGUMENT, message: "cursor is invalid" }));
+    expect(() => decodeCursor(cursor)).toThrow(
+      expect.objectContaining({ code: status.INVALID_ARGUMENT, message: "cursor is invalid" }),
+    );
   });
 });

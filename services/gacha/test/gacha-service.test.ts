@@ -39,12 +39,16 @@ describe("gacha service over gRPC with the real item service and databases", () 
     expect(res.items).toHaveLength(3);
     expect(await count(gachaDb, "SELECT COUNT(*) n FROM histories WHERE draw_id = ?", [res.drawId])).toBe(3);
     const outbox = await gachaDb.query<{ delivered_at: Date | null; attempts: number }>(
-      "SELECT delivered_at, attempts FROM outbox WHERE draw_id = ?", [res.drawId]);
+      "SELECT delivered_at, attempts FROM outbox WHERE draw_id = ?",
+      [res.drawId],
+    );
     expect(outbox).toHaveLength(3);
     expect(outbox.every((r) => r.delivered_at !== null && r.attempts === 0)).toBe(true);
     expect(await inventorySum(item.client, userId)).toBe(3);
     const stored = await gachaDb.query<{ item_id: number }>(
-      "SELECT item_id FROM histories WHERE draw_id = ? ORDER BY item_index", [res.drawId]);
+      "SELECT item_id FROM histories WHERE draw_id = ? ORDER BY item_index",
+      [res.drawId],
+    );
     expect(stored.map((r) => r.item_id)).toEqual(res.items.map((i) => i.itemId));
   });
 
@@ -59,7 +63,10 @@ describe("gacha service over gRPC with the real item service and databases", () 
     ["a 256-character key", { userId: 1n, idempotencyKey: "k".repeat(256) }, /idempotency_key/],
     ["a key with a newline", { userId: 1n, idempotencyKey: "a\nb" }, /idempotency_key/],
   ])("when a draw has %s, then it is INVALID_ARGUMENT", async (_case, req, message) => {
-    await expect(draw(req)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(message) });
+    await expect(draw(req)).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringMatching(message),
+    });
   });
 
   it("when 25 histories are read 10 at a time, then 3 pages come newest first with no gaps or duplicates", async () => {
@@ -76,7 +83,9 @@ describe("gacha service over gRPC with the real item service and databases", () 
     } while (cursor);
     expect(sizes).toEqual([10, 10, 5]);
     const rows = await gachaDb.query<{ draw_id: string; item_id: number }>(
-      "SELECT draw_id, item_id FROM histories WHERE user_id = ? ORDER BY id DESC", [userId]);
+      "SELECT draw_id, item_id FROM histories WHERE user_id = ? ORDER BY id DESC",
+      [userId],
+    );
     expect(seen.map((h) => [h.drawId, h.item!.itemId])).toEqual(rows.map((r) => [r.draw_id, r.item_id]));
     expect(seen.every((h) => h.createdAt instanceof Date)).toBe(true);
   });
@@ -124,7 +133,9 @@ describe("gacha service over gRPC with the real item service and databases", () 
   it("when 20 requests with the same new key arrive at once, then exactly one draw happens", async () => {
     const userId = newUser();
     const key = randomUUID();
-    const results = await Promise.all(Array.from({ length: 20 }, () => draw({ userId, count: 4, idempotencyKey: key })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => draw({ userId, count: 4, idempotencyKey: key })),
+    );
     expect(new Set(results.map((r) => r.drawId)).size).toBe(1);
     expect(results.every((r) => JSON.stringify(r.items) === JSON.stringify(results[0]!.items))).toBe(true);
     expect(await count(gachaDb, "SELECT COUNT(*) n FROM draws WHERE user_id = ?", [userId])).toBe(1);
@@ -135,9 +146,14 @@ describe("gacha service over gRPC with the real item service and databases", () 
   it("when a delivered row is made due again, then drainOnce re-sends it and the grant still counts once", async () => {
     const userId = newUser();
     const { drawId } = await draw({ userId, count: 2 });
-    await gachaDb.query("UPDATE outbox SET delivered_at = NULL, next_attempt_at = NOW(3) - INTERVAL 1 SECOND WHERE draw_id = ?", [drawId]);
+    await gachaDb.query(
+      "UPDATE outbox SET delivered_at = NULL, next_attempt_at = NOW(3) - INTERVAL 1 SECOND WHERE draw_id = ?",
+      [drawId],
+    );
     expect(await gacha.app.relay.drainOnce()).toBe(2);
-    expect(await count(gachaDb, "SELECT COUNT(*) n FROM outbox WHERE draw_id = ? AND delivered_at IS NULL", [drawId])).toBe(0);
+    expect(
+      await count(gachaDb, "SELECT COUNT(*) n FROM outbox WHERE draw_id = ? AND delivered_at IS NULL", [drawId]),
+    ).toBe(0);
     expect(await inventorySum(item.client, userId)).toBe(2);
     expect(await gacha.app.relay.drainOnce()).toBe(0);
   });

@@ -8,8 +8,15 @@ import { loadGachaConfig } from "../src/config";
 
 export const logger = createLogger("gacha-test", { level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
-export async function startItem(databaseUrl: string, port = 0): Promise<{ app: ItemApp; client: itemV1.ItemServiceClient }> {
-  const config = loadItemConfig({ ITEM_DATABASE_URL: databaseUrl, GRPC_HOST: "127.0.0.1", ITEM_GRPC_PORT: String(port) });
+export async function startItem(
+  databaseUrl: string,
+  port = 0,
+): Promise<{ app: ItemApp; client: itemV1.ItemServiceClient }> {
+  const config = loadItemConfig({
+    ITEM_DATABASE_URL: databaseUrl,
+    GRPC_HOST: "127.0.0.1",
+    ITEM_GRPC_PORT: String(port),
+  });
   const app = await createItemApp(config, logger);
   return { app, client: new itemV1.ItemServiceClient(`127.0.0.1:${app.port}`, insecure(), clientChannelOptions) };
 }
@@ -35,8 +42,10 @@ export async function startGacha(
 export const drawOf = (client: gachaV1.GachaServiceClient, req: Partial<gachaV1.DrawRequest> & { userId: bigint }) =>
   callUnary(client.draw.bind(client), { count: 0, idempotencyKey: "", ...req }, { deadlineMs: 10_000 });
 
-export const historiesOf = (client: gachaV1.GachaServiceClient, req: Partial<gachaV1.GetHistoriesRequest> & { userId: bigint }) =>
-  callUnary(client.getHistories.bind(client), { limit: 0, cursor: "", ...req }, { deadlineMs: 10_000 });
+export const historiesOf = (
+  client: gachaV1.GachaServiceClient,
+  req: Partial<gachaV1.GetHistoriesRequest> & { userId: bigint },
+) => callUnary(client.getHistories.bind(client), { limit: 0, cursor: "", ...req }, { deadlineMs: 10_000 });
 
 export const inventorySum = async (client: itemV1.ItemServiceClient, userId: bigint) => {
   const res = await callUnary(client.getInventory.bind(client), { userId }, { deadlineMs: 10_000 });

@@ -13,13 +13,17 @@ describe("gacha while the item service is down", () => {
   const userId = 77n;
   const pending = async () =>
     gachaDb.query<{ attempts: number; last_error: string | null }>(
-      "SELECT attempts, last_error FROM outbox WHERE delivered_at IS NULL ORDER BY id");
+      "SELECT attempts, last_error FROM outbox WHERE delivered_at IS NULL ORDER BY id",
+    );
 
   beforeAll(async () => {
     [gachaDb, itemDb] = await Promise.all([createTestDatabase("gacha", "gacha"), createTestDatabase("item", "item")]);
     itemPort = await freePort();
     // The relay loop runs for real here, fast, so the test also covers it.
-    gacha = await startGacha(gachaDb.url, `127.0.0.1:${itemPort}`, { RELAY_INTERVAL_MS: "100", GRANT_DEADLINE_MS: "500" });
+    gacha = await startGacha(gachaDb.url, `127.0.0.1:${itemPort}`, {
+      RELAY_INTERVAL_MS: "100",
+      GRANT_DEADLINE_MS: "500",
+    });
   });
   afterAll(async () => {
     gacha?.client.close();
@@ -44,11 +48,15 @@ describe("gacha while the item service is down", () => {
       await sleep(200);
     }
     expect(await pending()).toEqual([]);
-    const histories = await gachaDb.query<{ n: bigint }>("SELECT COUNT(*) n FROM histories WHERE user_id = ?", [userId]);
+    const histories = await gachaDb.query<{ n: bigint }>("SELECT COUNT(*) n FROM histories WHERE user_id = ?", [
+      userId,
+    ]);
     expect(await inventorySum(item.client, userId)).toBe(Number(histories[0]!.n));
     expect(await inventorySum(item.client, userId)).toBe(6);
     const grants = await itemDb.query<{ n: bigint; d: bigint }>(
-      "SELECT COUNT(*) n, COUNT(DISTINCT draw_id, item_index) d FROM grants WHERE user_id = ?", [userId]);
+      "SELECT COUNT(*) n, COUNT(DISTINCT draw_id, item_index) d FROM grants WHERE user_id = ?",
+      [userId],
+    );
     expect(grants[0]).toEqual({ n: 6n, d: 6n });
   });
 });

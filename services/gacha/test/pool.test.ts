@@ -30,7 +30,11 @@ describe("pool", () => {
     ["a zero weight", [{ ...slime, weight: 0 }], /items\[0\]\.weight \(item_id 1\)/],
     ["a fractional weight", [{ ...slime, weight: 1.5 }], /items\[0\]\.weight/],
     ["a negative item_id", [{ ...slime, item_id: -1 }], /items\[0\]\.item_id \(item_id -1\)/],
-    ["a duplicate item_id", [slime, { ...dragon, item_id: 1 }], /items\[1\]\.item_id \(item_id 1\): duplicate item_id 1/],
+    [
+      "a duplicate item_id",
+      [slime, { ...dragon, item_id: 1 }],
+      /items\[1\]\.item_id \(item_id 1\): duplicate item_id 1/,
+    ],
     ["an empty name", [{ ...slime, item_name: "" }], /items\[0\]\.item_name.*1 to 191/],
     ["a name of 192 characters", [{ ...slime, item_name: "x".repeat(192) }], /items\[0\]\.item_name/],
     ["an unknown rarity", [slime, { ...dragon, rarity: "UR" }], /items\[1\]\.rarity \(item_id 2\)/],

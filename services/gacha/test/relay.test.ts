@@ -4,7 +4,16 @@ import { createRelay } from "../src/relay";
 import { logger, sleep } from "./harness";
 
 // Scheduling only: the SQL side is covered against MariaDB in the integration suites.
-const row = (id: number): DueRow => ({ id: BigInt(id), drawId: "d", index: id, userId: 1n, itemId: 1, itemName: "x", rarity: "N", attempts: 0 });
+const row = (id: number): DueRow => ({
+  id: BigInt(id),
+  drawId: "d",
+  index: id,
+  userId: 1n,
+  itemId: 1,
+  itemName: "x",
+  rarity: "N",
+  attempts: 0,
+});
 
 function fakes(opts: { due: DueRow[][]; claim?: (id: bigint) => boolean; failList?: boolean }) {
   const state = { listing: 0, maxListing: 0, passes: 0, delivered: [] as bigint[] };

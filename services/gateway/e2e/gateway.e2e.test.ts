@@ -40,7 +40,10 @@ async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promi
 
 it("when the system runs, then /healthz is 200 and /readyz is 200 with both upstreams SERVING", async () => {
   expect((await api().get("/healthz").expect(200)).body).toEqual({ status: "ok" });
-  expect((await api().get("/readyz").expect(200)).body).toEqual({ status: "ok", checks: { gacha: "SERVING", item: "SERVING" } });
+  expect((await api().get("/readyz").expect(200)).body).toEqual({
+    status: "ok",
+    checks: { gacha: "SERVING", item: "SERVING" },
+  });
 });
 
 it("when a user draws three times, then histories page newest first and the inventory matches", async () => {
@@ -55,7 +58,10 @@ it("when a user draws three times, then histories page newest first and the inve
   const rows: { draw_id: string; item_id: number; created_at: string }[] = [];
   let cursor: string | null | undefined;
   do {
-    const res = await api().get(`/histories/${user}`).query({ limit: 4, ...(cursor ? { cursor } : {}) }).expect(200);
+    const res = await api()
+      .get(`/histories/${user}`)
+      .query({ limit: 4, ...(cursor ? { cursor } : {}) })
+      .expect(200);
     rows.push(...res.body.histories);
     cursor = res.body.next_cursor;
   } while (cursor);
@@ -86,7 +92,12 @@ it("when a draw is repeated with the same Idempotency-Key, then the same body re
 
 it.each([
   ["user_id as a string", 400, "INVALID_ARGUMENT", () => api().post("/draw").send({ user_id: "1" })],
-  ["malformed JSON", 400, "INVALID_ARGUMENT", () => api().post("/draw").set("content-type", "application/json").send("{")],
+  [
+    "malformed JSON",
+    400,
+    "INVALID_ARGUMENT",
+    () => api().post("/draw").set("content-type", "application/json").send("{"),
+  ],
   ["text/plain body", 415, "INVALID_ARGUMENT", () => api().post("/draw").set("content-type", "text/plain").send("{}")],
   ["limit 101", 400, "INVALID_ARGUMENT", () => api().get("/histories/1?limit=101")],
   ["a cursor the server did not issue", 400, "INVALID_ARGUMENT", () => api().get("/histories/1?cursor=forged")],

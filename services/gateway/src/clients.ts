@@ -9,9 +9,7 @@ export interface Clients {
 }
 
 /** One long-lived channel per upstream; grpc-js connects lazily and reconnects on its own. */
-export function createClients(
-  config: Pick<GatewayConfig, "GACHA_SERVICE_ADDR" | "ITEM_SERVICE_ADDR">,
-): Clients {
+export function createClients(config: Pick<GatewayConfig, "GACHA_SERVICE_ADDR" | "ITEM_SERVICE_ADDR">): Clients {
   const gacha = new gachaV1.GachaServiceClient(config.GACHA_SERVICE_ADDR, insecure(), clientChannelOptions);
   const item = new itemV1.ItemServiceClient(config.ITEM_SERVICE_ADDR, insecure(), clientChannelOptions);
   return {

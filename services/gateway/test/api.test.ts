@@ -20,7 +20,13 @@ const draw = (body: unknown, key?: string) => {
   return (key === undefined ? req : req.set("Idempotency-Key", key)).send(body as object);
 };
 
-interface HistoryJson { draw_id: string; item_id: number; item_name: string; rarity: string; created_at: string }
+interface HistoryJson {
+  draw_id: string;
+  item_id: number;
+  item_name: string;
+  rarity: string;
+  created_at: string;
+}
 
 describe("POST /draw", () => {
   it("when a user draws 3, then 200 with a draw_id and 3 items with rarity names", async () => {
@@ -30,7 +36,11 @@ describe("POST /draw", () => {
     expect(res.body.draw_id).toMatch(UUID);
     expect(res.body.items).toHaveLength(3);
     for (const item of res.body.items) {
-      expect(item).toEqual({ item_id: expect.any(Number), item_name: expect.any(String), rarity: expect.stringMatching(/^(N|R|SR|SSR)$/) });
+      expect(item).toEqual({
+        item_id: expect.any(Number),
+        item_name: expect.any(String),
+        rarity: expect.stringMatching(/^(N|R|SR|SSR)$/),
+      });
     }
   });
 
@@ -76,7 +86,10 @@ describe("GET /histories and /inventories", () => {
     expect(first.body.histories).toHaveLength(4);
     expect(typeof first.body.next_cursor).toBe("string");
     rows.push(...first.body.histories);
-    const second = await request(stack.app).get(`/histories/${user}`).query({ limit: 4, cursor: first.body.next_cursor }).expect(200);
+    const second = await request(stack.app)
+      .get(`/histories/${user}`)
+      .query({ limit: 4, cursor: first.body.next_cursor })
+      .expect(200);
     expect(second.body.histories).toHaveLength(2);
     expect(second.body.next_cursor).toBeNull();
     rows.push(...second.body.histories);
@@ -85,7 +98,13 @@ describe("GET /histories and /inventories", () => {
     expect(drawOrder).toEqual([...drawIds].reverse());
     for (const r of rows) {
       expect(r.created_at).toMatch(ISO_UTC);
-      expect(r).toEqual({ draw_id: expect.any(String), item_id: expect.any(Number), item_name: expect.any(String), rarity: expect.stringMatching(/^(N|R|SR|SSR)$/), created_at: expect.any(String) });
+      expect(r).toEqual({
+        draw_id: expect.any(String),
+        item_id: expect.any(Number),
+        item_name: expect.any(String),
+        rarity: expect.stringMatching(/^(N|R|SR|SSR)$/),
+        created_at: expect.any(String),
+      });
     }
     const times = rows.map((r) => Date.parse(r.created_at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
@@ -93,13 +112,19 @@ describe("GET /histories and /inventories", () => {
 
   it("when the relay has drained, then inventory counts match the history per item", async () => {
     await stack.drainRelay();
-    const histories: HistoryJson[] = (await request(stack.app).get(`/histories/${user}?limit=100`).expect(200)).body.histories;
+    const histories: HistoryJson[] = (await request(stack.app).get(`/histories/${user}?limit=100`).expect(200)).body
+      .histories;
     const expected = new Map<number, number>();
     for (const h of histories) expected.set(h.item_id, (expected.get(h.item_id) ?? 0) + 1);
     const res = await request(stack.app).get(`/inventories/${user}`).expect(200);
     const actual = new Map<number, number>();
     for (const e of res.body.items) {
-      expect(e).toEqual({ item_id: expect.any(Number), item_name: expect.any(String), rarity: expect.stringMatching(/^(N|R|SR|SSR)$/), count: expect.any(Number) });
+      expect(e).toEqual({
+        item_id: expect.any(Number),
+        item_name: expect.any(String),
+        rarity: expect.stringMatching(/^(N|R|SR|SSR)$/),
+        count: expect.any(Number),
+      });
       actual.set(e.item_id, e.count);
     }
     expect(actual).toEqual(expected);
@@ -107,7 +132,10 @@ describe("GET /histories and /inventories", () => {
 
   it("when a user never drew, then empty histories with next_cursor null and an empty inventory", async () => {
     const other = newUserId();
-    expect((await request(stack.app).get(`/histories/${other}`).expect(200)).body).toEqual({ histories: [], next_cursor: null });
+    expect((await request(stack.app).get(`/histories/${other}`).expect(200)).body).toEqual({
+      histories: [],
+      next_cursor: null,
+    });
     expect((await request(stack.app).get(`/inventories/${other}`).expect(200)).body).toEqual({ items: [] });
   });
 });
@@ -129,7 +157,10 @@ describe("health", () => {
         s.close(() => resolve(port));
       });
     });
-    const clients = createClients({ GACHA_SERVICE_ADDR: `127.0.0.1:${closedPort}`, ITEM_SERVICE_ADDR: `127.0.0.1:${stack.item.port}` });
+    const clients = createClients({
+      GACHA_SERVICE_ADDR: `127.0.0.1:${closedPort}`,
+      ITEM_SERVICE_ADDR: `127.0.0.1:${stack.item.port}`,
+    });
     try {
       const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 2_000, logger });
       const ready = await request(app).get("/readyz").expect(503);

@@ -28,8 +28,14 @@ it(`when ${N} draws for one user run concurrently, then all succeed and both dat
   expect(new Set(responses.map((r) => r.body.draw_id)).size).toBe(N);
 
   await stack.drainRelay();
-  const [histories] = await stack.gachaDb.query<{ n: bigint }>("SELECT COUNT(*) AS n FROM histories WHERE user_id = ?", [user]);
-  const [inventory] = await stack.itemDb.query<{ n: bigint | null }>("SELECT SUM(count) AS n FROM inventories WHERE user_id = ?", [user]);
+  const [histories] = await stack.gachaDb.query<{ n: bigint }>(
+    "SELECT COUNT(*) AS n FROM histories WHERE user_id = ?",
+    [user],
+  );
+  const [inventory] = await stack.itemDb.query<{ n: bigint | null }>(
+    "SELECT SUM(count) AS n FROM inventories WHERE user_id = ?",
+    [user],
+  );
   expect(Number(histories?.n)).toBe(N);
   expect(Number(inventory?.n)).toBe(N);
 });

@@ -19,7 +19,9 @@ describe("toHttpError", () => {
     [status.UNKNOWN, 500, "INTERNAL", "internal error"],
     [status.PERMISSION_DENIED, 500, "INTERNAL", "internal error"],
   ])("when upstream returns %s, then HTTP %i %s", (code, httpStatus, name, message) => {
-    expect(toHttpError(grpcError(code, "bad cursor"), logger)).toEqual(new HttpError(httpStatus, name as never, message));
+    expect(toHttpError(grpcError(code, "bad cursor"), logger)).toEqual(
+      new HttpError(httpStatus, name as never, message),
+    );
   });
 
   it("when a plain Error is thrown, then 500 with the generic message only", () => {

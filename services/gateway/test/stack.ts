@@ -52,8 +52,7 @@ export async function startStack(deadlineMs = 5_000): Promise<Stack> {
   });
   const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs, logger });
 
-  const count = async (db: TestDatabase, sql: string) =>
-    Number((await db.query<{ n: bigint }>(sql))[0]?.n ?? -1);
+  const count = async (db: TestDatabase, sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]?.n ?? -1);
 
   return {
     app,
@@ -72,8 +71,11 @@ export async function startStack(deadlineMs = 5_000): Promise<Stack> {
     },
     async rowCounts() {
       const tables: [TestDatabase, string][] = [
-        [gachaDb, "draws"], [gachaDb, "histories"], [gachaDb, "outbox"],
-        [itemDb, "grants"], [itemDb, "inventories"],
+        [gachaDb, "draws"],
+        [gachaDb, "histories"],
+        [gachaDb, "outbox"],
+        [itemDb, "grants"],
+        [itemDb, "inventories"],
       ];
       const counts = await Promise.all(tables.map(([db, t]) => count(db, `SELECT COUNT(*) AS n FROM ${t}`)));
       return Object.fromEntries(tables.map(([, t], i) => [t, counts[i] ?? -1]));

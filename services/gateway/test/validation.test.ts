@@ -16,7 +16,10 @@ const rejects = (fn: () => unknown, message?: string) => {
 describe("parseDrawBody", () => {
   it("when user_id is 1..2^53-1 and count 1..10, then it converts to bigint and keeps count", () => {
     expect(parseDrawBody({ user_id: 1 })).toEqual({ userId: 1n, count: 1 });
-    expect(parseDrawBody({ user_id: Number.MAX_SAFE_INTEGER, count: 10 })).toEqual({ userId: 9007199254740991n, count: 10 });
+    expect(parseDrawBody({ user_id: Number.MAX_SAFE_INTEGER, count: 10 })).toEqual({
+      userId: 9007199254740991n,
+      count: 10,
+    });
   });
 
   it.each([[0], [-1], [1.5], ["1"], [true], [null], [[1]], [Number.MAX_SAFE_INTEGER + 1], [2 ** 63], [Infinity]])(

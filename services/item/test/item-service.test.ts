@@ -25,8 +25,7 @@ describe("item service over gRPC with a real database", () => {
   let app: ItemApp;
   let client: itemV1.ItemServiceClient;
   const grant = (req: itemV1.GrantItemRequest) => callUnary(client.grantItem.bind(client), req, { deadlineMs: 10_000 });
-  const inventory = (userId: bigint) =>
-    callUnary(client.getInventory.bind(client), { userId }, { deadlineMs: 5_000 });
+  const inventory = (userId: bigint) => callUnary(client.getInventory.bind(client), { userId }, { deadlineMs: 5_000 });
 
   beforeAll(async () => {
     db = await createTestDatabase("item", "item");
@@ -52,7 +51,12 @@ describe("item service over gRPC with a real database", () => {
     await grant({ drawId, index: 0, userId, item: sword });
     await grant({ drawId, index: 1, userId, item: shield });
     await grant({ drawId, index: 2, userId, item: sword });
-    expect(await inventory(userId)).toEqual({ items: [{ item: shield, count: 1n }, { item: sword, count: 2n }] });
+    expect(await inventory(userId)).toEqual({
+      items: [
+        { item: shield, count: 1n },
+        { item: sword, count: 2n },
+      ],
+    });
   });
 
   it("when the same grant arrives twice, then it counts once and the second reports applied=false", async () => {
@@ -100,27 +104,46 @@ describe("item service over gRPC with a real database", () => {
     ["rarity is unspecified", { item: { ...sword, rarity: itemV1.Rarity.RARITY_UNSPECIFIED } }, "item.rarity"],
     ["draw_id is empty", { drawId: "" }, "draw_id"],
     ["index is 10", { index: 10 }, "index"],
-  ])("when %s, then GrantItem fails with INVALID_ARGUMENT naming the field and stores nothing", async (_c, patch, field) => {
-    const userId = newUser();
-    const err = await grant({ drawId: randomUUID(), index: 0, userId, item: sword, ...patch }).catch((e: ServiceError) => e);
-    expect(err).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining(field) });
-    expect(await inventory(userId)).toEqual({ items: [] });
-  });
+  ])(
+    "when %s, then GrantItem fails with INVALID_ARGUMENT naming the field and stores nothing",
+    async (_c, patch, field) => {
+      const userId = newUser();
+      const err = await grant({ drawId: randomUUID(), index: 0, userId, item: sword, ...patch }).catch(
+        (e: ServiceError) => e,
+      );
+      expect(err).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining(field) });
+      expect(await inventory(userId)).toEqual({ items: [] });
+    },
+  );
 
   it("when GetInventory gets user_id 0, then INVALID_ARGUMENT", async () => {
-    await expect(inventory(0n)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining("user_id") });
+    await expect(inventory(0n)).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining("user_id"),
+    });
   });
 
   it("when the health service is asked, then the server and item.v1.ItemService are SERVING", async () => {
     // a client loaded from the .proto at run time has no static type: name just what is used
-    type HealthClient = { check: Parameters<typeof callUnary<{ service: string }, { status: string }>>[0]; close(): void };
+    type HealthClient = {
+      check: Parameters<typeof callUnary<{ service: string }, { status: string }>>[0];
+      close(): void;
+    };
     const pkg = loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as unknown as {
-      grpc: { health: { v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
+      grpc: {
+        health: {
+          v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => HealthClient };
+        };
+      };
     };
     const health = new pkg.grpc.health.v1.Health(`127.0.0.1:${app.port}`, credentials.createInsecure());
     try {
       for (const service of ["", "item.v1.ItemService"]) {
-        const res = await callUnary<{ service: string }, { status: string }>(health.check.bind(health), { service }, { deadlineMs: 3_000 });
+        const res = await callUnary<{ service: string }, { status: string }>(
+          health.check.bind(health),
+          { service },
+          { deadlineMs: 3_000 },
+        );
         expect(res.status).toBe("SERVING");
       }
     } finally {

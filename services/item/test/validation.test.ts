@@ -24,7 +24,12 @@ function rejection(fn: () => unknown): AppError {
 describe("validateGrant", () => {
   it("when the grant is valid, then it returns the DB record", () => {
     expect(validateGrant(valid)).toEqual({
-      drawId: valid.drawId, index: 0, userId: 1n, itemId: 1, itemName: "Sword", rarity: "SSR",
+      drawId: valid.drawId,
+      index: 0,
+      userId: 1n,
+      itemId: 1,
+      itemName: "Sword",
+      rarity: "SSR",
     });
   });
 
@@ -33,7 +38,9 @@ describe("validateGrant", () => {
   });
 
   it("when the item name has 191 characters outside the BMP, then it is accepted (MySQL counts characters)", () => {
-    expect(validateGrant({ ...valid, item: { ...valid.item!, itemName: "😀".repeat(191) } }).itemName).toHaveLength(382);
+    expect(validateGrant({ ...valid, item: { ...valid.item!, itemName: "😀".repeat(191) } }).itemName).toHaveLength(
+      382,
+    );
   });
 
   it.each<[string, Partial<itemV1.GrantItemRequest>, RegExp]>([

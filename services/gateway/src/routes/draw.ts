@@ -15,7 +15,11 @@ export function drawRoutes({ gacha, deadlineMs }: GatewayDeps): Router {
     .post(
       // Checked before parsing: a body of another type is never read as JSON.
       (req, _res, next) =>
-        next(req.is("application/json") ? undefined : new HttpError(415, "INVALID_ARGUMENT", "content-type must be application/json")),
+        next(
+          req.is("application/json")
+            ? undefined
+            : new HttpError(415, "INVALID_ARGUMENT", "content-type must be application/json"),
+        ),
       // strict: false so a top-level 1 or "x" reaches our own "must be a JSON object" message.
       express.json({ limit: BODY_LIMIT, strict: false }),
       async (req, res) => {
