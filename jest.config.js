@@ -9,7 +9,8 @@ module.exports = {
     "<rootDir>/test/faults/**/*.test.ts",
     "<rootDir>/test/repo/**/*.test.ts",
   ],
-  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
+  // services/web is an ESM/DOM package: its tests run under Vitest (scripts/test-web.sh)
+  testPathIgnorePatterns: ["/node_modules/", "/dist/", "<rootDir>/services/web/"],
   maxWorkers: 2,
   testTimeout: 30_000,
 };
