@@ -34,10 +34,17 @@ describe.each([...SERVICES])("services/%s/Dockerfile", (svc) => {
     expect(layout.workdir).toBe("/app");
     expect(podSpec(find(render("prod"), "Deployment", svc)).securityContext.runAsUser).toBe(65532);
     const copied = layout.copies.map((c) => c.dest);
-    for (const p of ["/app/node_modules", `/app/services/${svc}/dist`, "/app/packages/runtime/dist", "/app/packages/proto/dist"])
+    for (const p of [
+      "/app/node_modules",
+      `/app/services/${svc}/dist`,
+      "/app/packages/runtime/dist",
+      "/app/packages/proto/dist",
+    ])
       expect(copied).toContain(p);
     if (svc !== "gateway") {
       expect(copied).toContain("/app/packages/migrate/dist");
+      // node_modules/@gacha/database links there: the services and the migrator load it
+      expect(copied).toContain("/app/packages/database/dist");
       expect(copied).toContain(`/app/prisma/${svc}/migrations`);
     }
   });
@@ -47,10 +54,23 @@ describe.each([...SERVICES])("services/%s/Dockerfile", (svc) => {
     const deps = df.stages.find((s) => s.name === "deps")!;
     const ciAt = deps.instructions.findIndex((i) => i.keyword === "RUN" && /\bnpm ci\b/.test(i.args));
     expect(ciAt).toBeGreaterThan(0);
-    const before = deps.instructions.slice(0, ciAt).filter((i) => i.keyword === "COPY").map((i) => i.args).join("\n");
+    const before = deps.instructions
+      .slice(0, ciAt)
+      .filter((i) => i.keyword === "COPY")
+      .map((i) => i.args)
+      .join("\n");
     const workspaces: string[] = JSON.parse(readRepoFile("package.json")).workspaces;
     for (const ws of workspaces) expect(before).toContain(`${ws}/package.json`);
-    for (const f of ["package.json", "package-lock.json", "buf.yaml", "buf.gen.yaml", "proto/", "prisma/", "scripts/generate.js", "scripts/no-schema-engine.sh"])
+    for (const f of [
+      "package.json",
+      "package-lock.json",
+      "buf.yaml",
+      "buf.gen.yaml",
+      "proto/",
+      "prisma/",
+      "scripts/generate.js",
+      "scripts/no-schema-engine.sh",
+    ])
       expect(before).toContain(f);
   });
 
@@ -59,7 +79,9 @@ describe.each([...SERVICES])("services/%s/Dockerfile", (svc) => {
     const names = [
       ...df.globalArgs.keys(),
       ...df.stages.flatMap((s) =>
-        s.instructions.filter((i) => i.keyword === "ARG" || i.keyword === "ENV").flatMap((i) => [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]!)),
+        s.instructions
+          .filter((i) => i.keyword === "ARG" || i.keyword === "ENV")
+          .flatMap((i) => [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]!)),
       ),
     ];
     expect(names.filter((n) => /PASSWORD|SECRET|TOKEN|DATABASE_URL|API_KEY|NPM_AUTH/i.test(n))).toEqual([]);
@@ -81,7 +103,13 @@ describe.each([...SERVICES])("services/%s/Dockerfile", (svc) => {
       "README.md",
     ])
       expect({ f, included: isIncluded(rules, f) }).toEqual({ f, included: false });
-    for (const f of ["package.json", "package-lock.json", `services/${svc}/src/main.ts`, `services/${svc}/package.json`, "proto/gacha/v1/gacha.proto"])
+    for (const f of [
+      "package.json",
+      "package-lock.json",
+      `services/${svc}/src/main.ts`,
+      `services/${svc}/package.json`,
+      "proto/gacha/v1/gacha.proto",
+    ])
       expect({ f, included: isIncluded(rules, f) }).toEqual({ f, included: true });
   });
 });

@@ -29,6 +29,11 @@ const otherNamespacePod: Endpoint = {
   namespaceLabels: { "kubernetes.io/metadata.name": "default" },
 };
 const outside: Endpoint = {};
+// an operator's Prometheus, in its own namespace
+const prometheus: Endpoint = {
+  labels: { "app.kubernetes.io/name": "prometheus" },
+  namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" },
+};
 
 describe("the prod NetworkPolicies", () => {
   const policies = () => ofKind(render("prod"), "NetworkPolicy");
@@ -75,6 +80,16 @@ describe("the prod NetworkPolicies", () => {
     ["gacha -> the internet:443", gacha, outside, 443, false],
     ["outside -> gateway:9229 (another port)", outside, gateway, 9229, false],
     ["migration Job -> gacha:50051", gachaMigrate, gacha, 50051, false],
+    ["gateway -> the OTLP collector:4318", gateway, outside, 4318, true],
+    ["gacha -> the OTLP collector:4318", gacha, outside, 4318, true],
+    ["item -> the OTLP collector:4318", item, outside, 4318, true],
+    ["web -> the OTLP collector:4318 (web exports nothing)", web, outside, 4318, false],
+    ["migration Job -> the OTLP collector:4318", gachaMigrate, outside, 4318, false],
+    ["Prometheus (its own namespace) -> gacha:9464", prometheus, gacha, 9464, true],
+    ["Prometheus (its own namespace) -> item:9465", prometheus, item, 9465, true],
+    ["Prometheus -> gacha:50051 (not the gRPC port)", prometheus, gacha, 50051, false],
+    ["a stray pod of the namespace -> gacha:9464", stranger, gacha, 9464, false],
+    ["outside -> item:9465", outside, item, 9465, false],
   ];
   it.each(flows.map(([label, from, to, port, expected]) => ({ label, from, to, port, expected })))(
     "when $label is attempted, then it is allowed: $expected",

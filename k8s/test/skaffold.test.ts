@@ -124,7 +124,10 @@ describe("skaffold.yaml", () => {
           .map((a) => a.image)
           .sort(),
       );
-      expect([...images].filter((i) => /[:/@]/.test(i))).toEqual(overlay === "dev" ? ["mysql:8.4"] : []);
+      // third-party images, pinned: the dev MySQL and the observability backends (dev only)
+      expect([...images].filter((i) => /[:/@]/.test(i)).sort()).toEqual(
+        overlay === "dev" ? ["jaegertracing/jaeger:2.1.0", "mysql:8.4", "prom/prometheus:v3.1.0"] : [],
+      );
     }
   });
 
@@ -189,9 +192,17 @@ describe("skaffold.yaml", () => {
     });
   });
 
-  it("when port-forwards are declared, then gateway 8080, gacha 50051, item 50052, mysql 3306 and web 5173 exist in the dev render", () => {
+  it("when port-forwards are declared, then gateway 8080, gacha 50051, item 50052, mysql 3306, web 5173, jaeger 16686 and prometheus 9090 exist in the dev render", () => {
     const forwards = pipeline(skaffoldConfig()).portForward ?? [];
-    const expected = { gateway: 8080, gacha: 50051, item: 50052, mysql: 3306, web: 5173 };
+    const expected = {
+      gateway: 8080,
+      gacha: 50051,
+      item: 50052,
+      mysql: 3306,
+      web: 5173,
+      jaeger: 16686,
+      prometheus: 9090,
+    };
     expect(Object.fromEntries(forwards.map((f) => [f.resourceName, f.localPort]))).toEqual(expected);
     const dev = render("dev");
     for (const f of forwards) {

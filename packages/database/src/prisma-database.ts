@@ -1,8 +1,11 @@
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
+import type { Pool } from "mariadb";
 import { createDatabasePool } from "./database-url";
 
 export interface PrismaDatabase<P> {
   prisma: P;
+  /** The driver pool under Prisma, for its metrics (connections used, idle, waiting). */
+  pool: Pool;
   /** Disconnects Prisma and ends the pool. */
   close(): Promise<void>;
 }
@@ -24,6 +27,7 @@ export function openPrismaDatabase<P extends { $disconnect(): Promise<void> }>(
   const prisma = createClient(new PrismaMariaDb(pool as unknown as ConstructorParameters<typeof PrismaMariaDb>[0]));
   return {
     prisma,
+    pool,
     async close() {
       try {
         await prisma.$disconnect();

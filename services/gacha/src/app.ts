@@ -1,6 +1,7 @@
 import path from "node:path";
 import { clientChannelOptions, insecure, startGrpcServer, type Logger, type RunningGrpcServer } from "@gacha/runtime";
 import { itemV1 } from "@gacha/proto";
+import { grpcServerMetrics, observeDbPool } from "@gacha/telemetry";
 import type { GachaConfig } from "./config";
 import { openDatabase } from "./db";
 import { createDrawRepository } from "./draw-repository";
@@ -8,6 +9,7 @@ import { createGrantDelivery, createGrantSender, deliveryLeaseMs } from "./grant
 import { gachaServiceBinding } from "./grpc-service";
 import { createHistoryRepository } from "./history-repository";
 import { createLottery } from "./lottery";
+import { createGachaMetrics, observeOutboxBacklog } from "./metrics";
 import { createOutboxRepository } from "./outbox-repository";
 import { loadPool } from "./pool";
 import { createRelay } from "./relay";
@@ -29,12 +31,25 @@ export async function createGachaApp(config: GachaConfig, logger: Logger): Promi
   const item = new itemV1.ItemServiceClient(config.ITEM_SERVICE_ADDR, insecure(), clientChannelOptions);
   const outbox = createOutboxRepository(prisma);
   const send = createGrantSender(item, config.GRANT_DEADLINE_MS);
-  const delivery = createGrantDelivery({ send, outbox, logger });
+  const metrics = createGachaMetrics();
+  const delivery = createGrantDelivery({ send, outbox, logger, metrics });
   const leaseMs = deliveryLeaseMs(config.GRANT_DEADLINE_MS);
   const relay = createRelay({
-    outbox, delivery, logger, leaseMs, intervalMs: config.RELAY_INTERVAL_MS, batchSize: config.RELAY_BATCH_SIZE,
+    outbox,
+    delivery,
+    logger,
+    leaseMs,
+    intervalMs: config.RELAY_INTERVAL_MS,
+    batchSize: config.RELAY_BATCH_SIZE,
   });
-  const deps = { draws: createDrawRepository(prisma), histories: createHistoryRepository(prisma), lottery, delivery, leaseMs };
+  const deps = {
+    draws: createDrawRepository(prisma),
+    histories: createHistoryRepository(prisma),
+    lottery,
+    delivery,
+    leaseMs,
+    metrics,
+  };
   let server: RunningGrpcServer;
   try {
     server = await startGrpcServer({
@@ -42,6 +57,7 @@ export async function createGachaApp(config: GachaConfig, logger: Logger): Promi
       port: config.GACHA_GRPC_PORT,
       services: [gachaServiceBinding(deps, logger)],
       logger,
+      onCallEnd: grpcServerMetrics(),
       ...(config.GRPC_REFLECTION
         ? { reflection: { protoRoot, files: ["gacha/v1/gacha.proto", "item/v1/item.proto"] } }
         : {}),
@@ -52,6 +68,7 @@ export async function createGachaApp(config: GachaConfig, logger: Logger): Promi
     throw err;
   }
   relay.start();
+  const stopObserving = [observeDbPool(db.pool, "gacha", config.GACHA_DB_POOL_SIZE), observeOutboxBacklog(outbox)];
   return {
     port: server.port,
     relay,
@@ -61,6 +78,7 @@ export async function createGachaApp(config: GachaConfig, logger: Logger): Promi
         // In-flight draws finish (inline grants included) before the client and DB go away.
         await server.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       } finally {
+        for (const stop of stopObserving) stop();
         item.close();
         await db.close();
       }

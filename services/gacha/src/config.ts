@@ -11,6 +11,8 @@ const gachaConfigSchema = z.object({
   GACHA_DB_POOL_SIZE: env.positiveInt(10),
   GRPC_HOST: z.string().min(1).default("0.0.0.0"),
   GACHA_GRPC_PORT: env.port(50051),
+  // GET /metrics (Prometheus text) on its own port, beside the gRPC one.
+  METRICS_PORT: env.port(9464),
   ITEM_SERVICE_ADDR: env.address("localhost:50052"),
   // Resolves to services/gacha/config/pool.json from both src/ and dist/.
   GACHA_POOL_FILE: z.string().min(1).default(path.join(__dirname, "../config/pool.json")),

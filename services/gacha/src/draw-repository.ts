@@ -16,6 +16,8 @@ export interface NewDraw {
   items: DrawnItem[];
   /** Outbox rows are not due for the relay before this: the inline delivery has them first. */
   deliverAfter: Date;
+  /** The draw's W3C traceparent (tracing on), kept on its outbox rows. */
+  traceparent?: string | undefined;
 }
 
 export interface StoredDraw {
@@ -54,7 +56,7 @@ export function createDrawRepository(prisma: GachaPrisma): DrawRepository {
       );
       const outbox = d.items.map(
         (item, index) =>
-          Prisma.sql`(${d.drawId}, ${index}, ${d.userId}, ${item.itemId}, ${item.itemName}, ${item.rarity}, 0, ${d.deliverAfter}, ${createdAt})`,
+          Prisma.sql`(${d.drawId}, ${index}, ${d.userId}, ${item.itemId}, ${item.itemName}, ${item.rarity}, 0, ${d.deliverAfter}, ${createdAt}, ${d.traceparent ?? null})`,
       );
       try {
         // A batch transaction: BEGIN, three INSERTs, COMMIT on one connection,
@@ -69,7 +71,7 @@ export function createDrawRepository(prisma: GachaPrisma): DrawRepository {
             INSERT INTO histories (draw_id, item_index, user_id, item_id, item_name, rarity, created_at)
             VALUES ${Prisma.join(histories)}`,
           prisma.$executeRaw`
-            INSERT INTO outbox (draw_id, item_index, user_id, item_id, item_name, rarity, attempts, next_attempt_at, created_at)
+            INSERT INTO outbox (draw_id, item_index, user_id, item_id, item_name, rarity, attempts, next_attempt_at, created_at, traceparent)
             VALUES ${Prisma.join(outbox)}`,
         ]);
         return "inserted";

@@ -1,7 +1,9 @@
 import { callUnary, isServiceError, type Logger } from "@gacha/runtime";
+import { runLinked } from "@gacha/telemetry";
 import { status, type CallOptions } from "@grpc/grpc-js";
 import type { itemV1 } from "@gacha/proto";
 import { backoffMs } from "./backoff";
+import type { GachaMetrics } from "./metrics";
 import type { OutboxRepository, PendingGrant } from "./outbox-repository";
 import { toWireItem } from "./rarity";
 
@@ -18,28 +20,46 @@ export function createGrantSender(client: itemV1.ItemServiceClient, deadlineMs: 
 /** How long a row belongs to whoever is delivering it; longer than any delivery can take. */
 export const deliveryLeaseMs = (deadlineMs: number) => Math.max(5_000, 2 * deadlineMs);
 
-export function createGrantDelivery(deps: { send: SendGrant; outbox: OutboxRepository; logger: Logger }) {
-  const { send, outbox, logger } = deps;
+export function createGrantDelivery(deps: {
+  send: SendGrant;
+  outbox: OutboxRepository;
+  logger: Logger;
+  metrics?: GachaMetrics;
+}) {
+  const { send, outbox, logger, metrics } = deps;
   const recordFailure = async (grant: PendingGrant, err: unknown) => {
     const attempts = grant.attempts + 1;
     const retryInMs = backoffMs(attempts);
     const error = describe(err);
     // An outage fails every row: one compact line each, no stack.
-    logger.warn({ error, drawId: grant.drawId, index: grant.index, attempts, retryInMs }, "grant delivery failed; left pending");
+    logger.warn(
+      { error, drawId: grant.drawId, index: grant.index, attempts, retryInMs },
+      "grant delivery failed; left pending",
+    );
     await outbox.markFailed(grant, error, retryInMs);
   };
 
   return {
     /** Delivers one row the caller has claimed; false when it failed and was rescheduled. */
     async deliverOne(grant: PendingGrant): Promise<boolean> {
-      try {
-        await send(grant);
-      } catch (err) {
-        await recordFailure(grant, err);
-        return false;
-      }
-      await outbox.markDelivered(grant.drawId, [grant.index]);
-      return true;
+      // A trace of its own, linked to the draw's span (the traceparent stored in the row).
+      const attributes = {
+        "gacha.draw_id": grant.drawId,
+        "gacha.item_index": grant.index,
+        "gacha.attempts": grant.attempts,
+      };
+      return runLinked("outbox deliver", grant.traceparent, attributes, async () => {
+        try {
+          await send(grant);
+        } catch (err) {
+          metrics?.delivered("relay", "failed");
+          await recordFailure(grant, err);
+          return false;
+        }
+        metrics?.delivered("relay", "delivered");
+        await outbox.markDelivered(grant.drawId, [grant.index]);
+        return true;
+      });
     },
 
     /**
@@ -50,6 +70,8 @@ export function createGrantDelivery(deps: { send: SendGrant; outbox: OutboxRepos
       const results = await Promise.allSettled(grants.map((g) => send(g, parent)));
       const delivered = grants.filter((_, i) => results[i]?.status === "fulfilled").map((g) => g.index);
       const failed = results.flatMap((r, i) => (r.status === "rejected" ? [recordFailure(grants[i]!, r.reason)] : []));
+      metrics?.delivered("inline", "delivered", delivered.length);
+      metrics?.delivered("inline", "failed", failed.length);
       try {
         await Promise.all([outbox.markDelivered(drawId, delivered), ...failed]);
       } catch (err) {

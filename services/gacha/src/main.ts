@@ -1,4 +1,7 @@
+// First: telemetry patches the modules the imports below load (see ./telemetry).
+import { telemetry } from "./telemetry";
 import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
+import { shutdownTelemetry, startMetricsServer } from "@gacha/telemetry";
 import { createGachaApp } from "./app";
 import { loadGachaConfig } from "./config";
 
@@ -6,10 +9,17 @@ async function main(): Promise<void> {
   const config = loadGachaConfig();
   const logger = createLogger("gacha", { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   exitOnFatal(logger);
+  logger.info(telemetry, `tracing ${telemetry.tracing}`);
   const app = await createGachaApp(config, logger);
+  const metrics = await startMetricsServer(config.GRPC_HOST, config.METRICS_PORT);
+  logger.info({ port: metrics.port }, "metrics at /metrics");
   onShutdown(
     logger,
-    [{ name: "outbox relay, grpc server, item client and database", run: () => app.close() }],
+    [
+      { name: "outbox relay, grpc server, item client and database", run: () => app.close() },
+      { name: "metrics server", run: () => metrics.close() },
+      { name: "telemetry (flushes buffered spans)", run: () => shutdownTelemetry() },
+    ],
     config.SHUTDOWN_TIMEOUT_MS,
   );
 }

@@ -11,6 +11,8 @@ export interface PendingGrant {
   rarity: Rarity;
   /** Failed deliveries so far. */
   attempts: number;
+  /** W3C traceparent of the draw's span, when it was traced: the relay's delivery links to it. */
+  traceparent?: string | null;
 }
 
 export interface DueRow extends PendingGrant {
@@ -25,7 +27,7 @@ export function createOutboxRepository(prisma: GachaPrisma) {
   return {
     async listDue(limit: number): Promise<DueRow[]> {
       const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>`
-        SELECT id, draw_id, item_index, user_id, item_id, item_name, rarity, attempts FROM outbox
+        SELECT id, draw_id, item_index, user_id, item_id, item_name, rarity, attempts, traceparent FROM outbox
         WHERE delivered_at IS NULL AND next_attempt_at <= NOW(3) ORDER BY id LIMIT ${limit}`;
       return rows.map((r) => ({
         id: BigInt(r.id as bigint),
@@ -36,7 +38,16 @@ export function createOutboxRepository(prisma: GachaPrisma) {
         itemName: String(r.item_name),
         rarity: r.rarity as Rarity,
         attempts: Number(r.attempts),
+        traceparent: r.traceparent == null ? null : String(r.traceparent),
       }));
+    },
+
+    /** Rows not yet delivered and the age of the oldest, by the database clock (for metrics). */
+    async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+      const [row] = await prisma.$queryRaw<Array<{ pending: bigint | number; age_us: bigint | number | null }>>`
+        SELECT COUNT(*) AS pending, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) AS age_us
+        FROM outbox WHERE delivered_at IS NULL`;
+      return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.age_us ?? 0) / 1e6) };
     },
 
     /** Takes a due row for leaseMs; true only for the one replica whose UPDATE matched. */

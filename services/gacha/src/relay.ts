@@ -1,4 +1,5 @@
 import type { Logger } from "@gacha/runtime";
+import { untraced } from "@gacha/telemetry";
 import type { GrantDelivery } from "./grant-delivery";
 import type { OutboxRepository } from "./outbox-repository";
 
@@ -60,7 +61,9 @@ export function createRelay(o: RelayOptions): Relay {
   };
   const tick = async () => {
     try {
-      const n = await serialized(drain);
+      // The scan and claims run every tick: untraced, or each would be a trace of its own.
+      // Each delivery is traced anyway (deliverOne starts a linked root span).
+      const n = await serialized(() => untraced(drain));
       if (n > 0) o.logger.info({ delivered: n }, "outbox relay delivered pending grants");
     } catch (err) {
       o.logger.error({ err }, "outbox relay pass failed");
@@ -73,7 +76,7 @@ export function createRelay(o: RelayOptions): Relay {
     start: () => {
       if (!closed && !timer) timer = setTimeout(tick, o.intervalMs);
     },
-    drainOnce: () => serialized(drain),
+    drainOnce: () => serialized(() => untraced(drain)),
     async close() {
       closed = true;
       clearTimeout(timer);

@@ -1,4 +1,7 @@
+// First: telemetry patches the modules the imports below load (see ./telemetry).
+import { telemetry } from "./telemetry";
 import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
+import { shutdownTelemetry } from "@gacha/telemetry";
 import { createClients } from "./clients";
 import { loadGatewayConfig } from "./config";
 import { createDrain } from "./draining";
@@ -12,6 +15,7 @@ async function main(): Promise<void> {
     ...(config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}),
   });
   exitOnFatal(logger);
+  logger.info(telemetry, `tracing ${telemetry.tracing}`);
   const clients = createClients(config);
   const drain = createDrain();
   const app = createServer({
@@ -28,6 +32,7 @@ async function main(): Promise<void> {
     [
       { name: "http server", run: () => drainHttpServer(server, drain, config.SHUTDOWN_TIMEOUT_MS) },
       { name: "grpc clients", run: async () => clients.close() },
+      { name: "telemetry (flushes buffered spans)", run: () => shutdownTelemetry() },
     ],
     config.SHUTDOWN_TIMEOUT_MS,
   );

@@ -1,6 +1,7 @@
 import express from "express";
 import type { ErrorRequestHandler } from "express";
 import { gachaV1, itemV1 } from "@gacha/proto";
+import { httpServerMetrics } from "@gacha/telemetry";
 import type { GatewayDeps } from "./deps";
 import { closeConnectionsWhenDraining, createDrain } from "./draining";
 import { HttpError, sendError, toHttpError } from "./http-errors";
@@ -9,6 +10,7 @@ import { drawRoutes } from "./routes/draw";
 import { healthRoutes } from "./routes/health";
 import { historiesRoutes } from "./routes/histories";
 import { inventoriesRoutes } from "./routes/inventories";
+import { metricsRoutes } from "./routes/metrics";
 import { createUpstreamHealth } from "./upstream-health";
 
 export type { GatewayDeps } from "./deps";
@@ -19,6 +21,7 @@ export function createServer(deps: GatewayDeps): express.Express {
   app.disable("x-powered-by");
   // Plain querystring: ?limit=1&limit=2 is an array (rejected), never a nested object.
   app.set("query parser", "simple");
+  app.use(httpServerMetrics());
   app.use(requestLog(deps.logger));
   const drain = deps.drain ?? createDrain();
   app.use(closeConnectionsWhenDraining(drain));
@@ -28,6 +31,7 @@ export function createServer(deps: GatewayDeps): express.Express {
     item: { service: itemV1.ItemServiceClient.serviceName, client: deps.item },
   });
   app.use(healthRoutes(upstreams, drain));
+  app.use(metricsRoutes());
   app.use(drawRoutes(deps));
   app.use(historiesRoutes(deps));
   app.use(inventoriesRoutes(deps));

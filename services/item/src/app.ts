@@ -1,5 +1,6 @@
 import path from "node:path";
 import { startGrpcServer, type Logger } from "@gacha/runtime";
+import { grpcServerMetrics, observeDbPool } from "@gacha/telemetry";
 import type { ItemConfig } from "./config";
 import { openDatabase } from "./db";
 import { itemServiceBinding } from "./grpc-service";
@@ -25,6 +26,7 @@ export async function createItemApp(config: ItemConfig, logger: Logger): Promise
       port: config.ITEM_GRPC_PORT,
       services: [itemServiceBinding(repo, logger)],
       logger,
+      onCallEnd: grpcServerMetrics(),
       ...(config.GRPC_REFLECTION
         ? { reflection: { protoRoot, files: ["gacha/v1/gacha.proto", "item/v1/item.proto"] } }
         : {}),
@@ -34,12 +36,14 @@ export async function createItemApp(config: ItemConfig, logger: Logger): Promise
     throw err;
   }
   const running = server;
+  const stopObservingPool = observeDbPool(db.pool, "item", config.ITEM_DB_POOL_SIZE);
   return {
     port: running.port,
     async close() {
       try {
         await running.shutdown(config.SHUTDOWN_TIMEOUT_MS);
       } finally {
+        stopObservingPool();
         await db.close();
       }
     },

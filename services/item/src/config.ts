@@ -10,6 +10,8 @@ const itemConfigSchema = z.object({
   ITEM_DB_POOL_SIZE: env.positiveInt(10),
   GRPC_HOST: z.string().min(1).default("0.0.0.0"),
   ITEM_GRPC_PORT: env.port(50052),
+  // GET /metrics (Prometheus text) on its own port, beside the gRPC one.
+  METRICS_PORT: env.port(9465),
 });
 
 export type ItemConfig = z.infer<typeof itemConfigSchema>;

@@ -1,0 +1,105 @@
+// The observability wiring in the rendered overlays: dev brings Jaeger and Prometheus and
+// points the services at them; prod brings no backend and reads the collector address from
+// the operator's ConfigMap; skaffold forwards the two UIs.
+import YAML from "yaml";
+import { find, ofKind, pipeline, podSpec, render, skaffoldConfig, type K8sObject } from "./support/repo";
+
+const SERVICES = ["gateway", "gacha", "item"] as const;
+const METRICS_PORTS = { gateway: 8080, gacha: 9464, item: 9465 } as const;
+
+const env = (objects: K8sObject[], service: string) => {
+  const c = podSpec(find(objects, "Deployment", service)).containers[0];
+  expect(c.name).toBe(service); // the patches add to containers[0]: it must be the service
+  return c.env as Array<{ name: string; value?: string; valueFrom?: { configMapKeyRef?: Record<string, unknown> } }>;
+};
+
+describe.each(["dev", "debug"] as const)("the %s overlay", (overlay) => {
+  const objects = () => render(overlay);
+
+  it("when rendered, then Jaeger and Prometheus run from pinned images", () => {
+    for (const name of ["jaeger", "prometheus"]) {
+      const image: string = podSpec(find(objects(), "Deployment", name)).containers[0].image;
+      expect(image).toMatch(/:v?\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("when rendered, then every service exports OTLP/HTTP to Jaeger's Service", () => {
+    const jaeger = find(objects(), "Service", "jaeger");
+    expect(jaeger.spec.ports).toContainEqual(expect.objectContaining({ name: "otlp-http", port: 4318 }));
+    for (const service of SERVICES) {
+      const vars = env(objects(), service);
+      expect(vars).toContainEqual({ name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://jaeger:4318" });
+      expect(vars).toContainEqual({ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" });
+    }
+  });
+
+  it("when Prometheus scrapes, then each target is a Service port that reaches the service's metrics port", () => {
+    const config = ofKind(objects(), "ConfigMap").find((c) => c.metadata.name.startsWith("prometheus-config"))!;
+    const scrape = YAML.parse(config.data["prometheus.yml"]) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    expect(scrape.scrape_configs.map((j) => j.job_name).sort()).toEqual([...SERVICES].sort());
+    for (const job of scrape.scrape_configs) {
+      const service = job.job_name as (typeof SERVICES)[number];
+      expect(job.static_configs.flatMap((s) => s.targets)).toEqual([`${service}:${METRICS_PORTS[service]}`]);
+      const svcPort = find(objects(), "Service", service).spec.ports.find(
+        (p: { port: number }) => p.port === METRICS_PORTS[service],
+      );
+      expect(svcPort).toBeDefined();
+      const container = podSpec(find(objects(), "Deployment", service)).containers[0];
+      const target = container.ports.find((p: { name: string }) => p.name === svcPort.targetPort);
+      expect(target?.containerPort).toBe(METRICS_PORTS[service]);
+      if (service !== "gateway")
+        expect(container.env).toContainEqual({ name: "METRICS_PORT", value: String(METRICS_PORTS[service]) });
+    }
+  });
+});
+
+describe("the prod overlay", () => {
+  const objects = () => render("prod");
+
+  it("when rendered, then no trace backend or Prometheus is deployed", () => {
+    const names = objects().map((o) => o.metadata.name);
+    expect(names).not.toContain("jaeger");
+    expect(names).not.toContain("prometheus");
+  });
+
+  it("when rendered, then every service reads the collector address from the optional telemetry ConfigMap", () => {
+    for (const service of SERVICES) {
+      const vars = env(objects(), service);
+      expect(vars).toContainEqual({
+        name: "OTEL_EXPORTER_OTLP_ENDPOINT",
+        valueFrom: { configMapKeyRef: { name: "telemetry", key: "otlp-endpoint", optional: true } },
+      });
+      expect(vars).toContainEqual({ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" });
+    }
+  });
+});
+
+describe("skaffold.yaml", () => {
+  it.each([undefined, "debug"])(
+    "when skaffold dev runs (profile %s), then Jaeger's UI and Prometheus are forwarded",
+    (profile) => {
+      const forwards = pipeline(skaffoldConfig(), profile).portForward ?? [];
+      expect(forwards).toContainEqual({
+        resourceType: "service",
+        resourceName: "jaeger",
+        port: 16686,
+        localPort: 16686,
+      });
+      expect(forwards).toContainEqual({
+        resourceType: "service",
+        resourceName: "prometheus",
+        port: 9090,
+        localPort: 9090,
+      });
+    },
+  );
+
+  it("when a file of packages/telemetry/src is saved, then it is synced into each service's dev container", () => {
+    for (const image of SERVICES) {
+      const artifact = skaffoldConfig().build!.artifacts!.find((a) => a.image === image)!;
+      expect(artifact.sync?.manual).toContainEqual({ src: "packages/telemetry/src/**/*.ts", dest: "/app" });
+    }
+  });
+});
