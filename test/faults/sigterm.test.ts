@@ -89,8 +89,8 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   ({ gachaDb, itemDb } = await createDatabases("f_term"));
   item = await startItem(itemDb.url);
   // Item answers gacha 300 ms late, so every draw spends that long inside gacha
-  // (its inline grant delivery): which draws were in gacha at SIGTERM is then
-  // known from their age, not guessed.
+  // after its commit (the inline grant delivery): a draw whose row is committed
+  // when SIGTERM is sent is provably in flight inside gacha.
   const HOLD_MS = 300;
   slowItem = await startTcpProxy(item.port, { replyDelayMs: HOLD_MS });
   const gachaPort = await freePort();
@@ -122,7 +122,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   // One logical draw = one Idempotency-Key; a 503 is retried with the same key (bounded, small backoff).
   let oldExitedAt = Infinity;
   const failures: string[] = [];
-  const active = new Map<Promise<number>, number>(); // attempt -> start time
+  const active = new Map<Promise<number>, string>(); // attempt -> its Idempotency-Key
   let okAfterOldExit = 0;
   let logical = 0;
   const attempt = (key: string, user: number) => {
@@ -131,7 +131,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
       headers: { "content-type": "application/json", "idempotency-key": key },
       body: JSON.stringify({ user_id: user, count: 2 }),
     }).then(async (res) => (await res.arrayBuffer(), res.status));
-    active.set(done, Date.now());
+    active.set(done, key);
     return done.finally(() => active.delete(done));
   };
   const drawWithRetry = async (key: string, user: number) => {
@@ -159,13 +159,26 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   let inFlightAtSigterm: Promise<number>[];
   try {
     await sleep(1_000);
-    // Attempts older than half the hold are past the gateway and inside gacha.
-    // Younger ones may still be in the gateway: those can meet a closed
-    // listener (503, connection refused) and are retried like any 503.
+    // Inside gacha = its draw is committed and its grant is held by the slow
+    // item. Not by age: on a loaded machine an old attempt can still be in the
+    // gateway, where it meets a closed listener (503) and is retried like any 503.
     // The clients run in step, so wait (bounded) for a moment when some are.
-    const insideGacha = () => [...active].filter(([, started]) => Date.now() - started >= HOLD_MS / 2).map(([p]) => p);
-    for (let i = 0; i < 200 && insideGacha().length === 0; i++) await sleep(5);
-    inFlightAtSigterm = insideGacha();
+    const insideGacha = async () => {
+      const attempts = [...active];
+      if (attempts.length === 0) return [];
+      const committed = await gachaDb!.query<{ idempotency_key: string }>(
+        `SELECT idempotency_key FROM draws WHERE idempotency_key IN (${attempts.map(() => "?").join(",")})`,
+        attempts.map(([, key]) => key),
+      );
+      const keys = new Set(committed.map((r) => r.idempotency_key));
+      // still pending after the query: committed, so held by the slow item
+      return attempts.filter(([p, key]) => keys.has(key) && active.has(p)).map(([p]) => p);
+    };
+    inFlightAtSigterm = [];
+    for (let i = 0; i < 200 && inFlightAtSigterm.length === 0; i++) {
+      inFlightAtSigterm = await insideGacha();
+      if (inFlightAtSigterm.length === 0) await sleep(5);
+    }
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
     oldExitedAt = Date.now();
