@@ -2,10 +2,7 @@
 // draws are in flight, then a new process on the same port. In-flight draws
 // finish, the old process exits 0 after logging its shutdown, and a client
 // that retries 503 (with the same Idempotency-Key) sees no failure at all.
-import { spawn, type ChildProcess } from "node:child_process";
 import type { Server } from "node:http";
-import { createServer as createTcpServer } from "node:net";
-import path from "node:path";
 import type { TestDatabase } from "@gacha/testing";
 import { createClients, type Clients } from "../../services/gateway/src/clients";
 import { closeHttpServer, listen } from "../../services/gateway/src/listen";
@@ -14,58 +11,25 @@ import type { ItemApp } from "../../services/item/src/app";
 import {
   createDatabases,
   expectInvariant,
+  freePort,
   logger,
   sleep,
   startItem,
+  spawnService,
   startTcpProxy,
   waitForOutboxDrained,
+  waitForOutput,
+  type ServiceProcess,
   type TcpProxy,
 } from "./support";
 
 jest.setTimeout(55_000);
 
-const repoRoot = path.resolve(__dirname, "../..");
-
-interface GachaProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 // node with tsx as a loader, not the tsx CLI: the CLI is a second process that
 // relays signals and SIGKILLs its child when the child does not acknowledge a
 // relayed signal within ~30 ms, which a busy 2-core machine misses (exit 143,
 // shutdown skipped). Here SIGTERM reaches the service itself, as in a container.
-function spawnGacha(env: Record<string, string>): GachaProcess {
-  const args = ["--import", "tsx", "--conditions=development", "services/gacha/src/main.ts"];
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitForLog(p: GachaProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!pattern.test(p.output())) {
-    if (Date.now() > until || p.child.exitCode !== null)
-      throw new Error(`gacha did not log ${pattern}:\n${p.output()}`);
-    await sleep(50);
-  }
-}
-
-async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
+const spawnGacha = (env: Record<string, string>) => spawnService("services/gacha/src/main.ts", env);
 
 let gachaDb: TestDatabase;
 let itemDb: TestDatabase;
@@ -73,7 +37,7 @@ let item: ItemApp;
 let clients: Clients;
 let http: Server;
 let slowItem: TcpProxy;
-const processes: GachaProcess[] = [];
+const processes: ServiceProcess[] = [];
 
 afterAll(async () => {
   for (const p of processes) if (p.child.exitCode === null) p.child.kill("SIGKILL");
@@ -106,7 +70,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   };
   const first = spawnGacha(env);
   processes.push(first);
-  await waitForLog(first, /gRPC server listening/, 20_000);
+  await waitForOutput(first, /gRPC server listening/, 20_000);
 
   clients = createClients({
     GACHA_SERVICE_ADDR: `127.0.0.1:${gachaPort}`,
@@ -187,7 +151,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
 
     const second = spawnGacha(env);
     processes.push(second);
-    await waitForLog(second, /gRPC server listening/, 20_000);
+    await waitForOutput(second, /gRPC server listening/, 20_000);
     // Let the new instance serve a while (bounded), then stop the stream.
     const until = Date.now() + 10_000;
     while (okAfterOldExit < 20 && Date.now() < until) await sleep(50);

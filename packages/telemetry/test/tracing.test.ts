@@ -45,12 +45,14 @@ describe("tracing on (OTLP http/json to a receiver)", () => {
     const res = await draw(stack.ports.gateway, 4242, 2, { traceparent: `00-${traceId}-${callerSpanId}-01` });
     expect(res.status).toBe(200);
 
-    // Both grants reach item inline: wait for both GrantItem server spans of this trace.
+    // Each process exports on its own schedule, so wait for the last span each one ends: both
+    // GrantItem server spans (item), the Draw server span (gacha), the /draw server span (gateway).
     const spans = await eventually(() => {
       const all = receiver.spans().filter((s) => s.traceId === traceId);
       const grants = all.filter((s) => s.service === "item" && s.kind === SERVER && s.name.endsWith("/GrantItem"));
-      return grants.length === 2 && all;
-    }, "the item GrantItem spans of the draw");
+      const servers = (service: string) => all.some((s) => s.service === service && s.kind === SERVER);
+      return grants.length === 2 && servers("gacha") && servers("gateway") && all;
+    }, "the server spans of the draw in all three services");
 
     const gatewayServer = one(spans, "gateway server span", (s) => s.service === "gateway" && s.kind === SERVER);
     expect(gatewayServer.parentSpanId).toBe(callerSpanId); // the caller's trace, continued
