@@ -25,13 +25,20 @@ export interface ContainerRun {
   memory?: string;
 }
 
-function dataOf(objects: K8sObject[], kind: "Secret" | "ConfigMap", name: string, key: string): string {
+function dataOf(
+  objects: K8sObject[],
+  kind: "Secret" | "ConfigMap",
+  ref: { name: string; key: string; optional?: boolean },
+): string | undefined {
+  const { name, key } = ref;
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  // optional: true (e.g. prod's operator-provided `telemetry` ConfigMap): the kubelet leaves the variable unset
+  if (!o && ref.optional) return undefined;
   if (!o)
     throw new Error(`${kind} ${name} is referenced but not in the rendered manifests (nor in the given extra objects)`);
   if (kind === "ConfigMap") {
     const v = o.data?.[key];
-    if (v === undefined) throw new Error(`ConfigMap ${name} has no key ${key}`);
+    if (v === undefined && !ref.optional) throw new Error(`ConfigMap ${name} has no key ${key}`);
     return v;
   }
   if (o.stringData?.[key] !== undefined) return o.stringData[key];
@@ -44,12 +51,12 @@ function dataOf(objects: K8sObject[], kind: "Secret" | "ConfigMap", name: string
 export function resolveEnv(objects: K8sObject[], c: Container): Record<string, string> {
   const env: Record<string, string> = {};
   for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
-    else if (e.valueFrom?.secretKeyRef)
-      env[e.name] = dataOf(objects, "Secret", e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
-    else if (e.valueFrom?.configMapKeyRef)
-      env[e.name] = dataOf(objects, "ConfigMap", e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
+    let value: string | undefined;
+    if (e.value !== undefined) value = e.value;
+    else if (e.valueFrom?.secretKeyRef) value = dataOf(objects, "Secret", e.valueFrom.secretKeyRef);
+    else if (e.valueFrom?.configMapKeyRef) value = dataOf(objects, "ConfigMap", e.valueFrom.configMapKeyRef);
     else throw new Error(`env ${e.name} of ${c.name}: unsupported source ${JSON.stringify(e.valueFrom)}`);
+    if (value !== undefined) env[e.name] = value;
   }
   if (c.envFrom?.length) throw new Error(`${c.name}: envFrom is not supported by the container tier`);
   return env;
