@@ -88,22 +88,18 @@ export interface BuildReport {
  * services/<svc>/Dockerfile.dockerignore). --layers keeps the shared deps stage cached.
  */
 export async function buildServiceImage(svc: Service, target: Target, timeoutMs = 480_000): Promise<BuildReport> {
-  const image = imageName(svc, target);
+  return buildFromRepoRoot(`services/${svc}/Dockerfile`, target, imageName(svc, target), timeoutMs);
+}
+
+/** `podman build` of one target of a Dockerfile with the repo root as context, as skaffold's docker builder does. */
+export async function buildFromRepoRoot(
+  dockerfile: string,
+  target: string,
+  image: string,
+  timeoutMs: number,
+): Promise<BuildReport> {
   const r = await podmanRaw(
-    [
-      "build",
-      "--pull=never",
-      "--network",
-      "host",
-      "--layers",
-      "-f",
-      `services/${svc}/Dockerfile`,
-      "--target",
-      target,
-      "-t",
-      image,
-      ".",
-    ],
+    ["build", "--pull=never", "--network", "host", "--layers", "-f", dockerfile, "--target", target, "-t", image, "."],
     { timeoutMs },
   );
   if (r.code !== 0)

@@ -5,41 +5,14 @@ import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { globMatch } from "../../../k8s/test/support/glob";
 import { skaffoldConfig } from "../../../k8s/test/support/repo";
-import { podmanRaw, type BuildReport } from "./podman";
+import { buildFromRepoRoot, type BuildReport } from "./podman";
 
 export type WebTarget = "dev" | "prod";
 export const webImage = (target: WebTarget) => `localhost/gacha-ct/web:${target}`;
 
 /** Builds a web target as skaffold's docker builder would: context = repo root, -f services/web/Dockerfile. */
 export async function buildWebImage(target: WebTarget, timeoutMs = 600_000): Promise<BuildReport> {
-  const image = webImage(target);
-  const r = await podmanRaw(
-    [
-      "build",
-      "--pull=never",
-      "--network",
-      "host",
-      "--layers",
-      "-f",
-      "services/web/Dockerfile",
-      "--target",
-      target,
-      "-t",
-      image,
-      ".",
-    ],
-    { timeoutMs },
-  );
-  if (r.code !== 0)
-    throw new Error(`building ${image} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-6000)}`);
-  const lines = r.stdout.split("\n");
-  return {
-    image,
-    ms: r.ms,
-    cachedSteps: lines.filter((l) => l.startsWith("--> Using cache ")).length,
-    steps: lines.filter((l) => /STEP \d+\/\d+/.test(l)).length,
-    npmCiCached: false,
-  };
+  return buildFromRepoRoot("services/web/Dockerfile", target, webImage(target), timeoutMs);
 }
 
 /** Where skaffold.yaml's `web` artifact syncs a repo-relative file (first matching rule), or undefined. */
