@@ -4,7 +4,10 @@ module.exports = {
   preset: "ts-jest",
   testEnvironment: "node",
   // Resolve workspace packages to their TypeScript sources, as tsx does in dev.
-  moduleNameMapper: { "^@gacha/(proto|runtime|telemetry|database|migrate|testing)$": "<rootDir>/packages/$1/src" },
+  moduleNameMapper: {
+    "^@gacha/(proto|runtime|telemetry|database|migrate|testing)$": "<rootDir>/packages/$1/src",
+    "^@gacha/runtime/dev-source-maps$": "<rootDir>/packages/runtime/src/dev-source-maps",
+  },
   // Type errors are caught by `npm run typecheck` (tsc over sources and tests);
   // ts-jest only transpiles (isolatedModules), which keeps the suite fast.
   transform: {

@@ -9,6 +9,8 @@ export interface TelemetryStatus {
   protocol?: string;
   /** Why tracing is off. */
   reason?: string;
+  /** OTEL_* settings that were malformed or unsupported, and what was used instead. */
+  warnings?: string[];
 }
 
 let status: TelemetryStatus | undefined;
@@ -31,9 +33,19 @@ export function startTelemetry(service: string, env: NodeJS.ProcessEnv = process
     };
     return status;
   }
-  tracing = startTracing(service);
+  tracing = startTracing(service, env);
   status = { service, tracing: "on", endpoint: settings.endpoint, protocol: settings.protocol };
+  if (tracing.warnings.length) status.warnings = tracing.warnings;
   return status;
+}
+
+/** Logs what startTelemetry did: at warn level when an OTEL_* setting was not usable. */
+export function logTelemetryStatus(
+  logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
+  s: TelemetryStatus = telemetryStatus(),
+): void {
+  if (s.warnings?.length) logger.warn(s, `tracing ${s.tracing}; some OTEL_* settings were not used`);
+  else logger.info(s, `tracing ${s.tracing}`);
 }
 
 /** What startTelemetry did; "off" before it ran. */

@@ -1,7 +1,9 @@
-// First: telemetry patches the modules the imports below load (see ./telemetry).
+// First: source maps for our own code only (dev start-up time), then telemetry, which
+// patches the modules the imports below load (see ./telemetry).
+import "@gacha/runtime/dev-source-maps";
 import { telemetry } from "./telemetry";
 import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
-import { shutdownTelemetry } from "@gacha/telemetry";
+import { logTelemetryStatus, shutdownTelemetry } from "@gacha/telemetry";
 import { createClients } from "./clients";
 import { loadGatewayConfig } from "./config";
 import { createDrain } from "./draining";
@@ -15,7 +17,7 @@ async function main(): Promise<void> {
     ...(config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}),
   });
   exitOnFatal(logger);
-  logger.info(telemetry, `tracing ${telemetry.tracing}`);
+  logTelemetryStatus(logger, telemetry);
   const clients = createClients(config);
   const drain = createDrain();
   const app = createServer({

@@ -1,7 +1,9 @@
-// First: telemetry patches the modules the imports below load (see ./telemetry).
+// First: source maps for our own code only (dev start-up time), then telemetry, which
+// patches the modules the imports below load (see ./telemetry).
+import "@gacha/runtime/dev-source-maps";
 import { telemetry } from "./telemetry";
 import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
-import { shutdownTelemetry, startMetricsServer } from "@gacha/telemetry";
+import { logTelemetryStatus, shutdownTelemetry, startMetricsServer } from "@gacha/telemetry";
 import { createItemApp } from "./app";
 import { loadItemConfig } from "./config";
 
@@ -9,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadItemConfig();
   const logger = createLogger("item", { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   exitOnFatal(logger);
-  logger.info(telemetry, `tracing ${telemetry.tracing}`);
+  logTelemetryStatus(logger, telemetry);
   const app = await createItemApp(config, logger);
   const metrics = await startMetricsServer(config.GRPC_HOST, config.METRICS_PORT);
   logger.info({ port: metrics.port }, "metrics at /metrics");
