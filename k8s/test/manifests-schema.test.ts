@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { hasModel, unknownFields, validateWithModel } from "./support/kube-schema";
 import { kustomizeTool, Overlay, render } from "./support/repo";
 
-const OVERLAYS: Overlay[] = ["dev", "prod", "debug", "tracing"];
+const OVERLAYS: Overlay[] = ["dev", "prod", "debug"];
 
 describe("kubectl", () => {
   it("when the tests look for kubectl or kustomize, then a real binary is found (scripts/ci/find-kustomize.js)", () => {

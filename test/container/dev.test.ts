@@ -5,6 +5,7 @@
 // container, then syncs edited .ts files as skaffold would and checks nodemon
 // serves them. Everything started is removed in afterAll.
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { EDITS, waitForMarker } from "./support/edits";
 import {
   buildMariadbImage,
@@ -20,6 +21,7 @@ import {
   type Service,
 } from "./support/podman";
 import { artifact, syncDestination, syncInto } from "./support/sync";
+import { decodeTraceExport } from "./support/otlp-stand-in";
 import { startDevSystem, type RunningSystem } from "./support/system";
 import { globMatch } from "../../k8s/test/support/glob";
 import { find, podSpec, render, repoFiles, type Container } from "../../k8s/test/support/repo";
@@ -92,6 +94,38 @@ it("when the dev system runs with the dev overlay's environment, then the e2e su
   expect(result.out).toMatch(/Tests:\s+\d+ passed/);
 }, 300_000);
 
+it("when a draw goes through the dev system, then every dev image exports its spans as protobuf to Jaeger's Service name", async () => {
+  // A caller's traceparent makes the trace id known; the exporters batch (5 s by default).
+  const traceId = randomBytes(16);
+  const res = await fetch(`http://${system!.addr.gateway}/draw`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      traceparent: `00-${traceId.toString("hex")}-${randomBytes(8).toString("hex")}-01`,
+    },
+    body: JSON.stringify({ user_id: 4318, count: 1 }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  expect(res.status).toBe(200);
+  expect(system!.otlp.serviceAddr).toBe("jaeger:4318");
+  const exporters = new Set<string>();
+  await waitFor(
+    "spans of the draw from gateway, gacha and item",
+    async () => {
+      for (const e of await system!.otlp.received())
+        if (e.contentType === "application/x-protobuf")
+          for (const r of decodeTraceExport(e.body))
+            if (r.traceIds.includes(traceId.toString("hex"))) exporters.add(r.service);
+      return SERVICES.every((svc) => exporters.has(svc));
+    },
+    30_000,
+    500,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; got spans of the draw from: ${[...exporters].join(", ") || "none"}`);
+  });
+  expect([...exporters].sort()).toEqual([...SERVICES].sort());
+}, 60_000);
+
 it("when skaffold would sync, then tar exists in every dev image and every synced folder is writable by the container user", async () => {
   const problems: string[] = [];
   for (const svc of SERVICES) {
@@ -128,6 +162,9 @@ it("when a manifest, the Dockerfile, a .proto or a Prisma schema changes, then n
   }
 });
 
+const countRestarts = async (ctr: string) =>
+  ((await podmanRaw(["logs", ctr])).stdout.match(/restarting due to changes/g) ?? []).length;
+
 describe.each([...SERVICES])("hot reload of %s", (svc) => {
   it("when an edited .ts file is synced as skaffold does, then nodemon restarts it with the new code, and syncing the original restores the old behaviour", async () => {
     const edit = EDITS[svc];
@@ -159,6 +196,30 @@ describe.each([...SERVICES])("hot reload of %s", (svc) => {
     console.log(`${svc}: synced ${edit.file} -> ${dest}; new behaviour served after ${ms} ms`);
   }, 90_000);
 });
+
+it("when skaffold syncs two changed files in one tar, then nodemon restarts the service once (its delay groups them)", async () => {
+  const svc: Service = "gacha";
+  const edit = EDITS[svc];
+  const addr = system!.addr[svc];
+  const ctr = system!.containers[svc];
+  const files = [edit.file, "services/gacha/src/cursor.ts"].map((f) => syncDestination(svc, f, workdir[svc])!);
+  const originals = await Promise.all(files.map(async (dest) => (await execIn(svc, ["cat", dest])).stdout));
+  const before = await countRestarts(ctr);
+  const marker = `two${Date.now().toString(36)}`;
+  await syncInto(ctr, user[svc]!, [
+    { dest: files[0]!, content: edit.apply(originals[0]!, marker) },
+    { dest: files[1]!, content: `${originals[1]!}\n// touched by the two-file sync test\n` },
+  ]);
+  await waitForMarker(edit, addr, marker, Date.now(), 30_000);
+  await sleep(1_500); // a second restart would start within nodemon's delay of the first
+  expect((await countRestarts(ctr)) - before).toBe(1);
+  await syncInto(
+    ctr,
+    user[svc]!,
+    files.map((dest, i) => ({ dest, content: originals[i]! })),
+  );
+  await waitForMarker(edit, addr, "", Date.now(), 30_000);
+}, 90_000);
 
 // A save that crashes the app (syntax error, throw at import) must not cost the edits synced
 // before it: skaffold never re-syncs after a container restart (skaffold#6924), so only a

@@ -11,7 +11,7 @@ export const schemaDir = path.join(repoRoot, "k8s", "test", "schemas");
 export const SERVICES = ["gacha", "item", "gateway"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 export const DB_SERVICES = ["gacha", "item"] as const;
-export type Overlay = "dev" | "prod" | "debug" | "tracing";
+export type Overlay = "dev" | "prod" | "debug";
 
 /** A rendered Kubernetes object, loosely typed (tests narrow what they read). */
 export interface K8sObject {

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { find, podSpec, render, type K8sObject, type Overlay } from "../../../k8s/test/support/repo";
 import { configMapFiles, containerRun, podmanFlags, type ContainerRun } from "./manifests";
+import { startOtlpStandIn, type OtlpStandIn } from "./otlp-stand-in";
 import {
   imageName,
   logsOf,
@@ -29,6 +30,8 @@ export interface RunningSystem {
   /** 127.0.0.1:<port> per Deployment's first container port */
   addr: Record<Service, string>;
   mysql: string;
+  /** Stand-in for Jaeger's OTLP receiver, where the dev overlay's services export their spans. */
+  otlp: OtlpStandIn;
   timings: Record<string, number>;
   logs(): Promise<string>;
 }
@@ -150,6 +153,7 @@ export async function startDevSystem(
   try {
     const network = await t("network", () => scope.network());
     const mysql = await t("mysql ready", () => startMysql(scope, network));
+    const otlp = await t("OTLP receiver", () => startOtlpStandIn(scope, network, imageName("gateway", target)));
     await t("migration Jobs", () =>
       Promise.all(
         (["gacha", "item"] as const).map((svc) =>
@@ -189,6 +193,7 @@ export async function startDevSystem(
       containers,
       addr,
       mysql,
+      otlp,
       timings,
       logs: async () => {
         let out = "";
