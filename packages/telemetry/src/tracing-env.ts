@@ -121,3 +121,25 @@ export function protocolFromEnv(env: Env, warnings: string[] = []): OtlpProtocol
   warnings.push(`OTLP protocol ${p} is not supported (http/protobuf, http/json, grpc): using http/protobuf`);
   return "http/protobuf";
 }
+
+export const INSTRUMENTATIONS = ["http", "express", "grpc", "pino", "prisma"] as const;
+export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
+
+/**
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS (the variable of @opentelemetry/auto-instrumentations-node):
+ * a comma-separated list of instrumentations not to load, by the name after
+ * "@opentelemetry/instrumentation-" (prisma: @prisma/instrumentation).
+ */
+export function disabledInstrumentationsFromEnv(env: Env, warnings: string[] = []): Set<InstrumentationName> {
+  const names = (text(env, "OTEL_NODE_DISABLED_INSTRUMENTATIONS") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return new Set(
+    names.filter((n): n is InstrumentationName => {
+      if ((INSTRUMENTATIONS as readonly string[]).includes(n)) return true;
+      warnings.push(`OTEL_NODE_DISABLED_INSTRUMENTATIONS: ${n} is not one of ${INSTRUMENTATIONS.join(", ")}: ignored`);
+      return false;
+    }),
+  );
+}

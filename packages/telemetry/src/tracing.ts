@@ -1,7 +1,11 @@
 import type { ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { Instrumentation } from "@opentelemetry/instrumentation";
 import {
   batchOptionsFromEnv,
+  disabledInstrumentationsFromEnv,
+  INSTRUMENTATIONS,
+  type InstrumentationName,
   exportersFromEnv,
   propagatorsFromEnv,
   protocolFromEnv,
@@ -40,6 +44,7 @@ const IGNORED_PRISMA_SPANS = [
   "prisma:client:operation",
   "prisma:client:serialize",
   "prisma:client:connect",
+  "prisma:client:transaction",
   "prisma:client:start_transaction",
   "prisma:client:commit_transaction",
   "prisma:client:rollback_transaction",
@@ -53,33 +58,46 @@ export interface RunningTracing {
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
 
-function instrumentations() {
-  const { HttpInstrumentation } =
-    require("@opentelemetry/instrumentation-http") as typeof import("@opentelemetry/instrumentation-http");
-  const { ExpressInstrumentation, ExpressLayerType } =
-    require("@opentelemetry/instrumentation-express") as typeof import("@opentelemetry/instrumentation-express");
-  const { GrpcInstrumentation } =
-    require("@opentelemetry/instrumentation-grpc") as typeof import("@opentelemetry/instrumentation-grpc");
-  const { PinoInstrumentation } =
-    require("@opentelemetry/instrumentation-pino") as typeof import("@opentelemetry/instrumentation-pino");
-  const { PrismaInstrumentation } = require("@prisma/instrumentation") as typeof import("@prisma/instrumentation");
-  return [
-    new HttpInstrumentation({
+/** The maintained instrumentations, each required only when it is used. */
+const INSTRUMENTATION_FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
+  http: () => {
+    const { HttpInstrumentation } =
+      require("@opentelemetry/instrumentation-http") as typeof import("@opentelemetry/instrumentation-http");
+    return new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => QUIET_HTTP_PATHS.has((req.url ?? "").split("?")[0] ?? ""),
-    }),
-    // The route's handler only: a span per middleware and router layer (json parser, request
-    // log, drain check...) tripled the gateway's spans for no insight.
-    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+    });
+  },
+  express: () => {
+    const { ExpressInstrumentation, ExpressLayerType } =
+      require("@opentelemetry/instrumentation-express") as typeof import("@opentelemetry/instrumentation-express");
+    // No span per Express layer (json parser, request log, drain check, the handler): they
+    // tripled the gateway's spans for no insight. The instrumentation still names the HTTP
+    // server span after the matched route ("POST /draw"): it sets the route before it skips.
+    return new ExpressInstrumentation({
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
+    });
+  },
+  grpc: () => {
+    const { GrpcInstrumentation } =
+      require("@opentelemetry/instrumentation-grpc") as typeof import("@opentelemetry/instrumentation-grpc");
     // The standard health service (probes, the gateway's readiness): Check and Watch, whatever the casing.
-    new GrpcInstrumentation({ ignoreGrpcMethods: [/^(grpc\.health\.v1\.Health\/)?(check|watch)$/i] }),
+    return new GrpcInstrumentation({ ignoreGrpcMethods: [/^(grpc\.health\.v1\.Health\/)?(check|watch)$/i] });
+  },
+  pino: () => {
+    const { PinoInstrumentation } =
+      require("@opentelemetry/instrumentation-pino") as typeof import("@opentelemetry/instrumentation-pino");
     // trace_id and span_id on every log line written inside a span; the lines stay on stdout.
-    new PinoInstrumentation({ disableLogSending: true }),
-    // The database spans (prisma:client:db_query, one per SQL statement, with its text) inside
-    // their transaction; the client's bookkeeping spans around them doubled the cost of tracing
-    // (docs/benchmarks.md) and say nothing a db_query does not.
-    new PrismaInstrumentation({ ignoreSpanTypes: IGNORED_PRISMA_SPANS }),
-  ];
-}
+    return new PinoInstrumentation({ disableLogSending: true });
+  },
+  prisma: () => {
+    const { PrismaInstrumentation } = require("@prisma/instrumentation") as typeof import("@prisma/instrumentation");
+    // The database spans (prisma:client:db_query, one per SQL statement, with its text, BEGIN
+    // and COMMIT included) as children of the gRPC call; the client's bookkeeping spans around
+    // them (operation, serialize, the transaction's wrapper) doubled the cost of tracing
+    // (docs/benchmarks.md) and say nothing the db_query spans do not.
+    return new PrismaInstrumentation({ ignoreSpanTypes: IGNORED_PRISMA_SPANS }) as unknown as Instrumentation;
+  },
+};
 
 function sampler(spec: SamplerSpec): Sampler {
   const t = require("@opentelemetry/sdk-trace") as typeof import("@opentelemetry/sdk-trace");
@@ -150,7 +168,12 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
 
   const warnings: string[] = [];
   // Patch the libraries first: they must be hooked before anything requires them.
-  const unregister = registerInstrumentations({ instrumentations: instrumentations() });
+  const disabled = disabledInstrumentationsFromEnv(env, warnings);
+  const unregister = registerInstrumentations({
+    instrumentations: INSTRUMENTATIONS.filter((name) => !disabled.has(name)).map((name) =>
+      INSTRUMENTATION_FACTORIES[name](),
+    ),
+  });
 
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const propagators = propagatorsFromEnv(env, warnings).map((p) =>

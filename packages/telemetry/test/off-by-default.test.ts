@@ -57,4 +57,15 @@ describe("tracing off by default", () => {
       ]),
     );
   }, 60_000);
+
+  it("when OTEL_NODE_DISABLED_INSTRUMENTATIONS names grpc and prisma, then tracing is on without loading those two", () => {
+    const { status, loaded } = runProbe({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9",
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: "grpc,prisma",
+    });
+    expect(status).toMatchObject({ tracing: "on" });
+    expect(loaded).toContain("@opentelemetry/instrumentation-http");
+    expect(loaded).not.toContain("@opentelemetry/instrumentation-grpc");
+    expect(loaded).not.toContain("@prisma/instrumentation");
+  }, 60_000);
 });

@@ -2,6 +2,7 @@
 // operator sets in a Deployment or a shell, and what a typo turns into.
 import {
   batchOptionsFromEnv,
+  disabledInstrumentationsFromEnv,
   exportersFromEnv,
   propagatorsFromEnv,
   protocolFromEnv,
@@ -82,5 +83,16 @@ describe("OTEL_* settings for tracing", () => {
     });
     expect(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://x:4318" }).disabledBy).toBeUndefined();
     expect(exportersFromEnv({ OTEL_TRACES_EXPORTER: "console,otlp" })).toEqual(["console", "otlp"]);
+  });
+
+  it("when OTEL_NODE_DISABLED_INSTRUMENTATIONS lists names, then those instrumentations are left out; unknown names are named", () => {
+    const warnings: string[] = [];
+    expect([
+      ...disabledInstrumentationsFromEnv({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: "prisma, grpc,fs" }, warnings),
+    ]).toEqual(["prisma", "grpc"]);
+    expect(warnings).toEqual([
+      "OTEL_NODE_DISABLED_INSTRUMENTATIONS: fs is not one of http, express, grpc, pino, prisma: ignored",
+    ]);
+    expect(disabledInstrumentationsFromEnv({}).size).toBe(0);
   });
 });

@@ -57,6 +57,7 @@ describe("tracing on (OTLP http/json to a receiver)", () => {
     const gatewayServer = one(spans, "gateway server span", (s) => s.service === "gateway" && s.kind === SERVER);
     expect(gatewayServer.parentSpanId).toBe(callerSpanId); // the caller's trace, continued
     expect(gatewayServer.attributes["http.route"]).toBe("/draw");
+    expect(gatewayServer.name).toBe("POST /draw"); // what the README says to pick in Jaeger
 
     const gachaServer = one(spans, "gacha Draw span", (s) => s.service === "gacha" && s.kind === SERVER);
     expect(gachaServer.name).toBe("grpc.gacha.v1.GachaService/Draw");
