@@ -10,13 +10,11 @@ import { cpuMs, mariadbPid, startStack } from "./lib/services";
 
 export async function drawThroughput(
   concurrencies = settings.concurrencies,
-): Promise<{ results: LoadResult[]; rss: Record<string, number[]> }> {
+  serviceEnv = parseEnv(process.env.BENCH_SERVICE_ENV),
+): Promise<{ results: LoadResult[]; rss: Record<string, number[]>; cpuMsPerDraw: Record<string, number>[] }> {
   const dbs = await createBenchDatabases("draw");
-  const stack = await startStack(
-    dbs,
-    parseEnv(process.env.BENCH_SERVICE_ENV),
-    process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
-  );
+  const stack = await startStack(dbs, serviceEnv, process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
+  const cpuMsPerDraw: Record<string, number>[] = [];
   const rss: Record<string, number[]> = {};
   const sample = () => {
     for (const s of [stack.item, stack.gacha, stack.gateway]) (rss[s.name] ??= []).push(s.rssMiB());
@@ -39,6 +37,16 @@ export async function drawThroughput(
         op,
       });
       const after = await statementCounters();
+      // CPU of the three services per draw (warm-up included on both sides of the ratio)
+      const drawsInclWarmup = r.ok * (1 + settings.warmupSeconds / settings.seconds);
+      cpuMsPerDraw.push(
+        Object.fromEntries(
+          [stack.item, stack.gacha, stack.gateway].map((s, i) => [
+            s.name,
+            (s.cpuMs() - cpuBefore[i]!) / drawsInclWarmup,
+          ]),
+        ),
+      );
       if (process.env.BENCH_COUNTERS)
         console.log(
           `c=${concurrency} server statements per draw (approx., includes warm-up):`,
@@ -62,7 +70,7 @@ export async function drawThroughput(
     await stack.stop();
     await dbs.drop();
   }
-  return { results, rss };
+  return { results, rss, cpuMsPerDraw };
 }
 
 function parseEnv(spec: string | undefined): Record<string, string> {
