@@ -9,6 +9,16 @@ type Env = NodeJS.ProcessEnv;
 
 const text = (env: Env, name: string): string | undefined => env[name]?.trim() || undefined;
 
+/** A comma-separated list, trimmed, without empty entries or repeats. */
+const listOf = (env: Env, name: string, fallback = ""): string[] => [
+  ...new Set(
+    (text(env, name) ?? fallback)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+];
+
 /** A number > 0 from the environment, or undefined (the SDK's default) with a warning when malformed. */
 function positive(env: Env, name: string, warnings: string[]): number | undefined {
   const raw = text(env, name);
@@ -58,14 +68,7 @@ export type PropagatorName = "tracecontext" | "baggage";
 
 /** OTEL_PROPAGATORS (default tracecontext,baggage); "none" turns propagation off. */
 export function propagatorsFromEnv(env: Env, warnings: string[] = []): PropagatorName[] {
-  const names = [
-    ...new Set(
-      (text(env, "OTEL_PROPAGATORS") ?? "tracecontext,baggage")
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const names = listOf(env, "OTEL_PROPAGATORS", "tracecontext,baggage");
   if (names.includes("none")) return [];
   return names.filter((n): n is PropagatorName => {
     if (n === "tracecontext" || n === "baggage") return true;
@@ -96,14 +99,7 @@ export type ExporterName = "otlp" | "console";
 
 /** OTEL_TRACES_EXPORTER (default otlp); "none" is handled before (tracing stays off). */
 export function exportersFromEnv(env: Env, warnings: string[] = []): ExporterName[] {
-  const names = [
-    ...new Set(
-      (text(env, "OTEL_TRACES_EXPORTER") ?? "otlp")
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const names = listOf(env, "OTEL_TRACES_EXPORTER", "otlp");
   const known = names.filter((n): n is ExporterName => {
     if (n === "otlp" || n === "console") return true;
     warnings.push(`OTEL_TRACES_EXPORTER: ${n} is not supported (otlp, console, none): ignored`);
@@ -131,10 +127,7 @@ export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
  * "@opentelemetry/instrumentation-" (prisma: @prisma/instrumentation).
  */
 export function disabledInstrumentationsFromEnv(env: Env, warnings: string[] = []): Set<InstrumentationName> {
-  const names = (text(env, "OTEL_NODE_DISABLED_INSTRUMENTATIONS") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const names = listOf(env, "OTEL_NODE_DISABLED_INSTRUMENTATIONS");
   return new Set(
     names.filter((n): n is InstrumentationName => {
       if ((INSTRUMENTATIONS as readonly string[]).includes(n)) return true;
