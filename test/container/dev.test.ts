@@ -162,8 +162,10 @@ it("when a manifest, the Dockerfile, a .proto or a Prisma schema changes, then n
   }
 });
 
-const countRestarts = async (ctr: string) =>
-  ((await podmanRaw(["logs", ctr])).stdout.match(/restarting due to changes/g) ?? []).length;
+/** nodemon's line for each restart after a file change. */
+const RESTARTING = "restarting due to changes";
+const countInLog = async (svc: Service, what: string) =>
+  (await podmanRaw(["logs", system!.containers[svc]])).stdout.split(what).length - 1;
 
 describe.each([...SERVICES])("hot reload of %s", (svc) => {
   it("when an edited .ts file is synced as skaffold does, then nodemon restarts it with the new code, and syncing the original restores the old behaviour", async () => {
@@ -175,9 +177,7 @@ describe.each([...SERVICES])("hot reload of %s", (svc) => {
     expect(cat.code).toBe(0);
     const original = cat.stdout;
     expect(await edit.probe(addr)).toBe("");
-    const restartsBefore = (
-      (await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []
-    ).length;
+    const restartsBefore = await countInLog(svc, RESTARTING);
 
     const marker = `ct${Date.now().toString(36)}`;
     const t0 = Date.now();
@@ -189,9 +189,7 @@ describe.each([...SERVICES])("hot reload of %s", (svc) => {
     await syncInto(system!.containers[svc], user[svc]!, [{ dest, content: original }]);
     await waitForMarker(edit, addr, "", Date.now(), 30_000);
     expect((await execIn(svc, ["cat", dest])).stdout).toBe(original);
-    const restarts = (
-      (await podmanRaw(["logs", system!.containers[svc]])).stdout.match(/restarting due to changes/g) ?? []
-    ).length;
+    const restarts = await countInLog(svc, RESTARTING);
     expect(restarts - restartsBefore).toBeGreaterThanOrEqual(2);
     console.log(`${svc}: synced ${edit.file} -> ${dest}; new behaviour served after ${ms} ms`);
   }, 90_000);
@@ -204,7 +202,7 @@ it("when skaffold syncs two changed files in one tar, then nodemon restarts the 
   const ctr = system!.containers[svc];
   const files = [edit.file, "services/gacha/src/cursor.ts"].map((f) => syncDestination(svc, f, workdir[svc])!);
   const originals = await Promise.all(files.map(async (dest) => (await execIn(svc, ["cat", dest])).stdout));
-  const before = await countRestarts(ctr);
+  const before = await countInLog(svc, RESTARTING);
   const marker = `two${Date.now().toString(36)}`;
   await syncInto(ctr, user[svc]!, [
     { dest: files[0]!, content: edit.apply(originals[0]!, marker) },
@@ -212,7 +210,7 @@ it("when skaffold syncs two changed files in one tar, then nodemon restarts the 
   ]);
   await waitForMarker(edit, addr, marker, Date.now(), 30_000);
   await sleep(1_500); // a second restart would start within nodemon's delay of the first
-  expect((await countRestarts(ctr)) - before).toBe(1);
+  expect((await countInLog(svc, RESTARTING)) - before).toBe(1);
   await syncInto(
     ctr,
     user[svc]!,
@@ -247,8 +245,6 @@ const containerState = async (svc: Service) => {
   ]);
   return out.stdout.trim();
 };
-const countInLog = async (svc: Service, what: string) =>
-  (await podmanRaw(["logs", system!.containers[svc]])).stdout.split(what).length - 1;
 
 describe.each(Object.keys(CRASHES) as Service[])("crash-edit of %s", (svc) => {
   it("when an edit is synced, then one that crashes the app, then a fix, then the container was never restarted and serves the fix with the first edit still in place", async () => {
