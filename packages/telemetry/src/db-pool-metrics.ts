@@ -1,4 +1,4 @@
-import type { ObservableResult } from "@opentelemetry/api";
+import type { BatchObservableResult } from "@opentelemetry/api";
 import { meter } from "./metrics";
 
 /** The counters a mariadb Pool exposes (structural: this package does not depend on the driver). */
@@ -28,19 +28,13 @@ export function observeDbPool(pool: ObservablePool, poolName: string, max: numbe
     description: "Requests waiting for a connection.",
     unit: "{request}",
   });
-  const observeCount = (result: ObservableResult) => {
-    result.observe(pool.activeConnections(), { ...name, "db.client.connection.state": "used" });
-    result.observe(pool.idleConnections(), { ...name, "db.client.connection.state": "idle" });
+  const observe = (result: BatchObservableResult) => {
+    result.observe(count, pool.activeConnections(), { ...name, "db.client.connection.state": "used" });
+    result.observe(count, pool.idleConnections(), { ...name, "db.client.connection.state": "idle" });
+    result.observe(limit, max, name);
+    result.observe(pending, pool.taskQueueSize(), name);
   };
-  const observeMax = (result: ObservableResult) => result.observe(max, name);
-  const observePending = (result: ObservableResult) => result.observe(pool.taskQueueSize(), name);
-  count.addCallback(observeCount);
-  limit.addCallback(observeMax);
-  pending.addCallback(observePending);
+  m.addBatchObservableCallback(observe, [count, limit, pending]);
   // Stops observing (the pool is closing): a closed pool's zeros would be a lie.
-  return () => {
-    count.removeCallback(observeCount);
-    limit.removeCallback(observeMax);
-    pending.removeCallback(observePending);
-  };
+  return () => m.removeBatchObservableCallback(observe, [count, limit, pending]);
 }
