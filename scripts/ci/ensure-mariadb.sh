@@ -27,7 +27,9 @@ ping_any() { mariadb-admin -uroot -h127.0.0.1 ping >/dev/null 2>&1 || mariadb-ad
 if ! ping_any; then
   echo "starting mariadbd"
   mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
-  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  # --user: mariadbd refuses to run as root, and a fresh Debian install's my.cnf
+  # does not name the mysql user (it relies on systemd, which these machines lack).
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
   for _ in $(seq 1 60); do ping_any && break; sleep 0.5; done
 fi
 ping_any || { echo "MariaDB did not start" >&2; exit 1; }
