@@ -14,5 +14,12 @@ module.exports = {
     // Prisma's generated client: import() must become require() (see the file).
     "/src/generated/prisma/.+\\.ts$": "<rootDir>/scripts/jest-prisma-cjs.js",
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }],
+    // jose ships ESM only; Node runs it through require(esm), Jest's module system
+    // (without --experimental-vm-modules) needs it compiled to CommonJS.
+    "/node_modules/jose/.+\\.js$": [
+      "ts-jest",
+      { tsconfig: { allowJs: true, module: "commonjs", target: "es2023", isolatedModules: true } },
+    ],
   },
+  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates every derived source file: ts-proto stubs (buf generate) and the
-// two Prisma clients. Run by postinstall, build and test; never edit the output.
+// Prisma clients. Run by postinstall, build and test; never edit the output.
 "use strict";
 const { execFileSync } = require("node:child_process");
 const path = require("node:path");
@@ -20,6 +20,6 @@ const env = {
 const run = (script, args) => execFileSync(process.execPath, [script, ...args], { cwd: root, env, stdio: "inherit" });
 
 run(BUF, ["generate"]);
-for (const db of ["gacha", "item"]) {
+for (const db of ["gacha", "item", "auth"]) {
   run(PRISMA, ["generate", "--config", `prisma/${db}/prisma.config.ts`]);
 }

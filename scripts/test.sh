@@ -24,7 +24,7 @@ npm run --silent generate
 step "buf lint"
 npx buf lint
 step "type-check (sources and tests)"
-npx tsc -b services/gacha services/item services/gateway packages/database packages/migrate
+npx tsc -b services/gacha services/item services/gateway services/auth packages/database packages/migrate
 npx tsc -p tsconfig.test.json
 npm run --silent typecheck -w services/web   # the page: its own ESM/DOM tsconfigs
 step "kubectl or kustomize for rendering the overlays (yours if recent enough)"

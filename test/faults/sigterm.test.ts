@@ -2,10 +2,10 @@
 // draws are in flight, then a new process on the same port. In-flight draws
 // finish, the old process exits 0 after logging its shutdown, and a client
 // that retries 503 (with the same Idempotency-Key) sees no failure at all.
+import { closeHttpServer, listen } from "@gacha/runtime";
 import type { Server } from "node:http";
 import type { TestDatabase } from "@gacha/testing";
 import { createClients, type Clients } from "../../services/gateway/src/clients";
-import { closeHttpServer, listen } from "../../services/gateway/src/listen";
 import { createServer } from "../../services/gateway/src/server";
 import type { ItemApp } from "../../services/item/src/app";
 import {

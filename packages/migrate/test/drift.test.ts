@@ -5,9 +5,9 @@ import { createTestDatabase, migrationsDir, type TestDatabase } from "@gacha/tes
 import { migrate } from "../src/migrate";
 import { diffShapes, shapeFromDatabase, shapeFromPrismaSchema, type SchemaShape } from "./schema-diff";
 
-const schemaPath = (db: "gacha" | "item") => path.resolve(__dirname, "../../../prisma", db, "schema.prisma");
+const schemaPath = (db: "gacha" | "item" | "auth") => path.resolve(__dirname, "../../../prisma", db, "schema.prisma");
 
-describe.each(["gacha", "item"] as const)("the %s schema and its migrations", (db) => {
+describe.each(["gacha", "item", "auth"] as const)("the %s schema and its migrations", (db) => {
   let database: TestDatabase;
   let built: SchemaShape;
   beforeAll(async () => {

@@ -8,7 +8,10 @@ import { migrate } from "@gacha/migrate";
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/test";
 
 const repoRoot = path.resolve(__dirname, "../../..");
-export const migrationsDir = (db: "gacha" | "item") => path.join(repoRoot, "prisma", db, "migrations");
+/** A database the repository has a Prisma schema and migrations for (prisma/<name>). */
+export type SchemaName = "gacha" | "item" | "auth";
+
+export const migrationsDir = (db: SchemaName) => path.join(repoRoot, "prisma", db, "migrations");
 
 export interface TestDatabase {
   name: string;
@@ -19,7 +22,7 @@ export interface TestDatabase {
 }
 
 /** Creates a uniquely named database, applies the given schema's migrations (if any). */
-export async function createTestDatabase(prefix: string, schema?: "gacha" | "item"): Promise<TestDatabase> {
+export async function createTestDatabase(prefix: string, schema?: SchemaName): Promise<TestDatabase> {
   const name = `t_${prefix}_${randomBytes(5).toString("hex")}`;
   const u = new URL(TEST_SERVER_URL);
   u.pathname = `/${name}`;

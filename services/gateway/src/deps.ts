@@ -1,6 +1,5 @@
 import type { gachaV1, itemV1 } from "@gacha/proto";
-import type { Logger } from "@gacha/runtime";
-import type { Drain } from "./draining";
+import { type Logger, type Drain } from "@gacha/runtime";
 
 /** What createServer needs: clients come from createClients (or a test). */
 export interface GatewayDeps {

@@ -2,12 +2,10 @@
 // patches the modules the imports below load (see ./telemetry).
 import "@gacha/runtime/dev-source-maps";
 import { telemetry } from "./telemetry";
-import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
+import { createLogger, exitOnFatal, onShutdown, createDrain, drainHttpServer, listen } from "@gacha/runtime";
 import { logTelemetryStatus, shutdownTelemetry } from "@gacha/telemetry";
 import { createClients } from "./clients";
 import { loadGatewayConfig } from "./config";
-import { createDrain } from "./draining";
-import { drainHttpServer, listen } from "./listen";
 import { createServer } from "./server";
 
 async function main(): Promise<void> {

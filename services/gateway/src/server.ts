@@ -1,11 +1,8 @@
+import { closeConnectionsWhenDraining, createDrain, jsonErrorHandlers, requestLog } from "@gacha/runtime";
 import express from "express";
-import type { ErrorRequestHandler } from "express";
 import { gachaV1, itemV1 } from "@gacha/proto";
 import { httpServerMetrics } from "@gacha/telemetry";
 import type { GatewayDeps } from "./deps";
-import { closeConnectionsWhenDraining, createDrain } from "./draining";
-import { HttpError, sendError, toHttpError } from "./http-errors";
-import { requestLog } from "./request-log";
 import { drawRoutes } from "./routes/draw";
 import { healthRoutes } from "./routes/health";
 import { historiesRoutes } from "./routes/histories";
@@ -36,12 +33,6 @@ export function createServer(deps: GatewayDeps): express.Express {
   app.use(historiesRoutes(deps));
   app.use(inventoriesRoutes(deps));
 
-  app.use((req, _res, next) => next(new HttpError(404, "NOT_FOUND", `no route for ${req.method} ${req.path}`)));
-  // Handles everything, body-parser errors included: Express's HTML error page is never reached.
-  const onError: ErrorRequestHandler = (err, _req, res, next) => {
-    if (res.headersSent) return next(err);
-    sendError(res, toHttpError(err, deps.logger));
-  };
-  app.use(onError);
+  app.use(...jsonErrorHandlers(deps.logger));
   return app;
 }

@@ -5,8 +5,8 @@ import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   IDEMPOTENCY_KEY_PATTERN,
   USER_ID,
+  badRequest,
 } from "@gacha/runtime";
-import { badRequest } from "./http-errors";
 
 const USER_ID_MESSAGE = "user_id must be a positive integer";
 const COUNT_MESSAGE = `count must be an integer from ${DRAW_COUNT.min} to ${DRAW_COUNT.max}`;

@@ -1,10 +1,9 @@
+import { closeConnectionsWhenDraining, createDrain, closeHttpServer, drainHttpServer, listen } from "@gacha/runtime";
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import express from "express";
 import request from "supertest";
 import { createClients, type Clients } from "../src/clients";
-import { closeConnectionsWhenDraining, createDrain } from "../src/draining";
-import { closeHttpServer, drainHttpServer, listen } from "../src/listen";
 import { createServer } from "../src/server";
 import { expectErrorBody, logger } from "./stack";
 

@@ -1,6 +1,5 @@
 import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
-import { createLogger } from "@gacha/runtime";
-import { HttpError, toHttpError } from "../src/http-errors";
+import { createLogger, HttpError, toHttpError } from "@gacha/runtime";
 
 const logger = createLogger("test", { level: "silent" });
 const grpcError = (code: status, details: string): ServiceError =>

@@ -1,4 +1,4 @@
-import { HttpError } from "../src/http-errors";
+import { HttpError } from "@gacha/runtime";
 import { parseCursor, parseDrawBody, parseIdempotencyKey, parseLimit, parseUserIdParam } from "../src/validation";
 
 const rejects = (fn: () => unknown, message?: string) => {

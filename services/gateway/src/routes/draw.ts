@@ -1,10 +1,8 @@
 import express, { Router } from "express";
-import { callUnary } from "@gacha/runtime";
+import { callUnary, HttpError, methodNotAllowed } from "@gacha/runtime";
 import type { GatewayDeps } from "../deps";
-import { HttpError } from "../http-errors";
 import { itemJson } from "../json";
 import { parseDrawBody, parseIdempotencyKey } from "../validation";
-import { methodNotAllowed } from "./method-not-allowed";
 
 const BODY_LIMIT = "16kb";
 

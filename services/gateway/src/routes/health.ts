@@ -1,8 +1,6 @@
+import { type Drain, HttpError, sendError, methodNotAllowed } from "@gacha/runtime";
 import { Router } from "express";
-import type { Drain } from "../draining";
-import { HttpError, sendError } from "../http-errors";
 import type { UpstreamHealth } from "../upstream-health";
-import { methodNotAllowed } from "./method-not-allowed";
 
 // In Kubernetes, preStop sleeps 5 s before SIGTERM (k8s/base/gateway/deployment.yaml), so the
 // endpoints have stopped sending traffic here before the drain begins. This 503 is the second line

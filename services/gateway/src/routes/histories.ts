@@ -1,9 +1,8 @@
 import { Router } from "express";
-import { callUnary } from "@gacha/runtime";
+import { callUnary, methodNotAllowed } from "@gacha/runtime";
 import type { GatewayDeps } from "../deps";
 import { itemJson, timestampJson } from "../json";
 import { parseCursor, parseLimit, parseUserIdParam } from "../validation";
-import { methodNotAllowed } from "./method-not-allowed";
 
 export function historiesRoutes({ gacha, deadlineMs }: GatewayDeps): Router {
   const router = Router();

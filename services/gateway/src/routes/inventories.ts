@@ -1,9 +1,8 @@
 import { Router } from "express";
-import { callUnary } from "@gacha/runtime";
+import { callUnary, methodNotAllowed } from "@gacha/runtime";
 import type { GatewayDeps } from "../deps";
 import { countJson, itemJson } from "../json";
 import { parseUserIdParam } from "../validation";
-import { methodNotAllowed } from "./method-not-allowed";
 
 export function inventoriesRoutes({ item, deadlineMs }: GatewayDeps): Router {
   const router = Router();

@@ -1,6 +1,6 @@
+import { methodNotAllowed } from "@gacha/runtime";
 import { Router } from "express";
 import { serveMetrics } from "@gacha/telemetry";
-import { methodNotAllowed } from "./method-not-allowed";
 
 /** GET /metrics: Prometheus text on the gateway's own HTTP port (no second port to open). */
 export function metricsRoutes(): Router {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { HttpError } from "../http-errors";
+import { HttpError } from "./http-errors";
 
 /** The last handler of a known path: any other method is a 405 naming the allowed ones. */
 export function methodNotAllowed(...allowed: string[]): RequestHandler {

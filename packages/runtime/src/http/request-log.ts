@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
-import type { Logger } from "@gacha/runtime";
+import type { Logger } from "../logger";
 
 // A caller's id is kept when it is a plain token (a UUID, a proxy's hex id); anything else,
 // spaces, control characters, or longer than 128 characters, is replaced, never echoed.

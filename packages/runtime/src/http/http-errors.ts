@@ -1,6 +1,7 @@
 import { status } from "@grpc/grpc-js";
-import type { Response } from "express";
-import { isServiceError, type Logger } from "@gacha/runtime";
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import { isServiceError } from "../errors";
+import type { Logger } from "../logger";
 
 /**
  * The gateway's one error policy: every failure becomes
@@ -86,4 +87,19 @@ export function toHttpError(err: unknown, logger: Logger): HttpError {
 
 export function sendError(res: Response, err: HttpError): void {
   res.status(err.status).json({ error: { code: err.code, message: err.message } });
+}
+
+/**
+ * The last two handlers of an app: an unknown route is a 404, and everything
+ * thrown, body-parser errors included, becomes the JSON error (Express's HTML
+ * error page is never reached).
+ */
+export function jsonErrorHandlers(logger: Logger): [RequestHandler, ErrorRequestHandler] {
+  return [
+    (req, _res, next) => next(new HttpError(404, "NOT_FOUND", `no route for ${req.method} ${req.path}`)),
+    (err, _req, res, next) => {
+      if (res.headersSent) return next(err);
+      sendError(res, toHttpError(err, logger));
+    },
+  ];
 }

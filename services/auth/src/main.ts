@@ -1,0 +1,31 @@
+// First: source maps for our own code only (dev start-up time), then telemetry, which
+// patches the modules the imports below load (see ./telemetry).
+import "@gacha/runtime/dev-source-maps";
+import { telemetry } from "./telemetry";
+import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
+import { logTelemetryStatus, shutdownTelemetry } from "@gacha/telemetry";
+import { createAuthApp } from "./app";
+import { loadAuthConfig } from "./config";
+
+async function main(): Promise<void> {
+  const config = loadAuthConfig();
+  const logger = createLogger("auth", { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  exitOnFatal(logger);
+  logTelemetryStatus(logger, telemetry);
+  const app = await createAuthApp(config, logger);
+  logger.info({ host: config.HOST, port: app.port }, "auth listening");
+  onShutdown(
+    logger,
+    [
+      { name: "http server and database", run: () => app.close() },
+      { name: "telemetry (flushes buffered spans)", run: () => shutdownTelemetry() },
+    ],
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
+}
+
+main().catch((err: unknown) => {
+  // Config and key errors arrive before there is a logger: print them plainly.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
