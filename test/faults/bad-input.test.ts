@@ -11,10 +11,13 @@ let gachaDb: TestDatabase;
 let itemDb: TestDatabase;
 let gacha: GachaApp;
 let app: Stack["app"];
+let bearer: string;
 
 beforeAll(async () => {
   stack = await startStack("f_bad");
   ({ gachaDb, itemDb, gacha, app } = stack);
+  // Signed in as user 1, the user_id the cases name: what is wrong is the input, not who asks.
+  bearer = await stack.auth.bearerFor(1);
 });
 
 afterAll(() => stack?.close());
@@ -133,11 +136,12 @@ const cases: { name: string; send: () => request.Test; status: number; code: str
 it("when the valid cursor the non-canonical case is built from is used, then it is accepted (the case above tests only the encoding)", async () => {
   await request(app)
     .get(`/histories/1?cursor=${cursorOf("h1:5")}`)
+    .set("Authorization", bearer)
     .expect(200);
 });
 
 it.each(cases)("when $name, then $status $code as JSON, and nothing is written", async ({ send, status, code }) => {
-  const res = await send();
+  const res = await send().set("Authorization", bearer);
   expect(res.status).toBe(status);
   expect(res.headers["content-type"]).toMatch(/^application\/json/);
   expect(res.body).toEqual({ error: { code, message: expect.any(String) } });

@@ -14,9 +14,11 @@ import {
   logger,
   sleep,
   startGacha,
+  startAuth,
   startItem,
   startTcpProxy,
   waitForOutboxDrained,
+  type Auth,
   type TcpProxy,
 } from "./support";
 
@@ -30,9 +32,10 @@ let item: ItemApp;
 let gacha: GachaApp;
 let dbProxy: TcpProxy;
 let clients: Clients;
+let auth: Auth;
 
 beforeAll(async () => {
-  ({ gachaDb, itemDb } = await createDatabases("f_db"));
+  [{ gachaDb, itemDb }, auth] = await Promise.all([createDatabases("f_db"), startAuth()]);
   dbProxy = await startTcpProxy(Number(new URL(TEST_SERVER_URL).port || 3306));
   const viaProxy = new URL(gachaDb.url);
   viaProxy.hostname = "127.0.0.1";
@@ -51,12 +54,21 @@ afterAll(async () => {
   await gacha?.close();
   await dbProxy?.close();
   await item?.close();
-  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
+  await Promise.all([gachaDb?.drop(), itemDb?.drop(), auth?.close()]);
 });
 
 it("when the gacha database is cut, then draws fail fast with 503 JSON, and succeed again once it is restored, with no half-written draws", async () => {
-  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
-  const draw = (user: number, count = 3) => request(app).post("/draw").send({ user_id: user, count });
+  const app = createServer({
+    gacha: clients.gacha,
+    item: clients.item,
+    deadlineMs: 5_000,
+    verifier: auth.verifier,
+    logger,
+  });
+  const users = [301, 302, 303, 304, 305, 306, 310, 311, 312, 320, 331, 332, 333, 334];
+  await auth.signInAll(users);
+  const draw = (user: number, count = 3) =>
+    request(app).post("/draw").set("Authorization", auth.bearer(user)).send({ user_id: user, count });
 
   // Up: a few draws, so the pool holds live connections that the cut will break.
   await Promise.all([1, 2, 3, 4].map((u) => draw(300 + u).expect(200)));

@@ -13,10 +13,12 @@ import {
   freePort,
   sleep,
   spawnService,
+  startAuth,
   startGacha,
   startItem,
   startTcpProxy,
   waitForOutput,
+  type Auth,
   type ServiceProcess,
   type TcpProxy,
 } from "./support";
@@ -59,8 +61,10 @@ function send(port: number, agent: Agent, client: number, kind: Kind, wave: numb
         timeout: 10_000,
         method: kind === "draw" ? "POST" : "GET",
         path: kind === "draw" ? "/draw" : kind === "inventory" ? `/inventories/${user}` : "/readyz",
-        headers:
-          kind === "draw" ? { "content-type": "application/json", "idempotency-key": `gw-${client}-${wave}` } : {},
+        headers: {
+          ...(kind === "readyz" ? {} : { authorization: auth.bearer(user) }),
+          ...(kind === "draw" ? { "content-type": "application/json", "idempotency-key": `gw-${client}-${wave}` } : {}),
+        },
       },
       (res) => {
         let body = "";
@@ -107,6 +111,7 @@ let gacha: GachaApp;
 const proxies: TcpProxy[] = [];
 const agents: Agent[] = [];
 let gateway: ServiceProcess | undefined;
+let auth: Auth;
 
 afterAll(async () => {
   if (gateway && gateway.child.exitCode === null) gateway.child.kill("SIGKILL");
@@ -115,11 +120,12 @@ afterAll(async () => {
   for (const proxy of proxies) await proxy.close();
   await gacha?.close();
   await item?.close();
-  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
+  await Promise.all([gachaDb?.drop(), itemDb?.drop(), auth?.close()]);
 });
 
 it("when the gateway gets SIGTERM under keep-alive load, then no request is cut, responses close their connections, /readyz is 503, and it exits right after the last response", async () => {
-  ({ gachaDb, itemDb } = await createDatabases("f_gwterm"));
+  [{ gachaDb, itemDb }, auth] = await Promise.all([createDatabases("f_gwterm"), startAuth()]);
+  await auth.signInAll([700, 701, 702, 703, 704, 705]); // the load clients' users (700 + client)
   item = await startItem(itemDb.url);
   gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
   const slowGacha = await startTcpProxy(gacha.port, { replyDelayMs: HOLD_MS });
@@ -132,6 +138,7 @@ it("when the gateway gets SIGTERM under keep-alive load, then no request is cut,
     GACHA_SERVICE_ADDR: `127.0.0.1:${slowGacha.port}`,
     ITEM_SERVICE_ADDR: `127.0.0.1:${slowItem.port}`,
     GRPC_DEADLINE_MS: "5000",
+    AUTH_JWKS_URL: `${auth.service.url}/.well-known/jwks.json`,
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",

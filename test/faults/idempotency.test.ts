@@ -15,11 +15,18 @@ let app: Stack["app"];
 beforeAll(async () => {
   stack = await startStack("f_idem");
   ({ gachaDb, itemDb, gacha, app } = stack);
+  await stack.auth.signInAll([701, 702, 703, 704, 705]);
 });
 
 afterAll(() => stack?.close());
 
-const draw = (key: string, body: object) => request(app).post("/draw").set("Idempotency-Key", key).send(body);
+// Each draw is signed in as the user its body names.
+const draw = (key: string, body: { user_id: number; count?: number }) =>
+  request(app)
+    .post("/draw")
+    .set("Idempotency-Key", key)
+    .set("Authorization", stack.auth.bearer(body.user_id))
+    .send(body);
 
 async function rowCounts(): Promise<Record<string, number>> {
   const q = async (db: TestDatabase, t: string) =>

@@ -13,8 +13,10 @@ import {
   logger,
   sleep,
   startGacha,
+  startAuth,
   startItem,
   waitForOutboxDrained,
+  type Auth,
 } from "./support";
 
 jest.setTimeout(45_000);
@@ -24,9 +26,10 @@ let itemDb: TestDatabase;
 let item: ItemApp | undefined;
 let gacha: GachaApp;
 let clients: Clients;
+let auth: Auth;
 
 beforeAll(async () => {
-  ({ gachaDb, itemDb } = await createDatabases("f_item"));
+  [{ gachaDb, itemDb }, auth] = await Promise.all([createDatabases("f_item"), startAuth()]);
   item = await startItem(itemDb.url);
   gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
   clients = createClients({
@@ -39,13 +42,20 @@ afterAll(async () => {
   clients?.close();
   await gacha?.close();
   await item?.close();
-  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
+  await Promise.all([gachaDb?.drop(), itemDb?.drop(), auth?.close()]);
 });
 
 it("when item stops during a stream of draws and restarts on the same port, then every grant is applied exactly once", async () => {
-  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+  const app = createServer({
+    gacha: clients.gacha,
+    item: clients.item,
+    deadlineMs: 5_000,
+    verifier: auth.verifier,
+    logger,
+  });
   const itemPort = item!.port;
   const users = [101, 102, 103, 104, 105];
+  await auth.signInAll(users);
   const statuses: number[] = [];
   let phase: "up" | "down" | "back" = "up";
   const drawnIn = { up: 0, down: 0, back: 0 };
@@ -56,9 +66,11 @@ it("when item stops during a stream of draws and restarts on the same port, then
   const deadline = Date.now() + 25_000;
   const client = async (c: number) => {
     for (let i = 0; i < 1_000 && !stop && Date.now() < deadline; i++) {
+      const user = users[(c + i) % users.length]!;
       const res = await request(app)
         .post("/draw")
-        .send({ user_id: users[(c + i) % users.length], count: 1 + (i % 3) });
+        .set("Authorization", auth.bearer(user))
+        .send({ user_id: user, count: 1 + (i % 3) });
       statuses.push(res.status);
       if (res.status === 200) drawnIn[phase]++;
     }

@@ -9,7 +9,16 @@ import { createClients, type Clients } from "../../services/gateway/src/clients"
 import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
 import type { ItemApp } from "../../services/item/src/app";
-import { createDatabases, expectInvariant, logger, startGacha, startItem, waitForOutboxDrained } from "./support";
+import {
+  createDatabases,
+  expectInvariant,
+  logger,
+  startAuth,
+  startGacha,
+  startItem,
+  waitForOutboxDrained,
+  type Auth,
+} from "./support";
 
 jest.setTimeout(45_000);
 
@@ -22,6 +31,7 @@ let gacha: GachaApp;
 let proxy: Server;
 let upstream: itemV1.ItemServiceClient;
 let clients: Clients;
+let auth: Auth;
 const seen = { grantCalls: 0, lost: 0, appliedFalse: 0 };
 
 /** item.v1.ItemService in front of the real one: forwards every call, but "loses" the first N GrantItem replies. */
@@ -70,7 +80,7 @@ async function startLossyProxy(target: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  ({ gachaDb, itemDb } = await createDatabases("f_lost"));
+  [{ gachaDb, itemDb }, auth] = await Promise.all([createDatabases("f_lost"), startAuth()]);
   item = await startItem(itemDb.url);
   const proxyPort = await startLossyProxy(`127.0.0.1:${item.port}`);
   gacha = await startGacha(gachaDb.url, `127.0.0.1:${proxyPort}`);
@@ -86,16 +96,25 @@ afterAll(async () => {
   proxy?.forceShutdown();
   upstream?.close();
   await item?.close();
-  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
+  await Promise.all([gachaDb?.drop(), itemDb?.drop(), auth?.close()]);
 });
 
 it("when the first GrantItem replies are lost after the grant was applied, then the relay retries and each grant counts once", async () => {
-  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+  const app = createServer({
+    gacha: clients.gacha,
+    item: clients.item,
+    deadlineMs: 5_000,
+    verifier: auth.verifier,
+    logger,
+  });
   const users = [201, 202, 203];
+  await auth.signInAll(users);
   for (let i = 0; i < 12; i++) {
+    const user = users[i % users.length]!;
     await request(app)
       .post("/draw")
-      .send({ user_id: users[i % users.length], count: 1 + (i % 4) })
+      .set("Authorization", auth.bearer(user))
+      .send({ user_id: user, count: 1 + (i % 4) })
       .expect(200);
   }
   expect(seen.lost).toBe(LOST_REPLIES);
@@ -107,8 +126,11 @@ it("when the first GrantItem replies are lost after the grant was applied, then 
   expect(seen.grantCalls).toBe(report.histories + LOST_REPLIES);
   // What the HTTP API shows agrees with the tables.
   for (const user of users) {
-    const inv = await request(app).get(`/inventories/${user}`).expect(200);
-    const hist = await request(app).get(`/histories/${user}?limit=100`).expect(200);
+    const inv = await request(app).get(`/inventories/${user}`).set("Authorization", auth.bearer(user)).expect(200);
+    const hist = await request(app)
+      .get(`/histories/${user}?limit=100`)
+      .set("Authorization", auth.bearer(user))
+      .expect(200);
     const sum = inv.body.items.reduce((s: number, e: { count: number }) => s + e.count, 0);
     expect(sum).toBe(hist.body.histories.length);
   }

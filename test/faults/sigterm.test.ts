@@ -14,11 +14,13 @@ import {
   freePort,
   logger,
   sleep,
+  startAuth,
   startItem,
   spawnService,
   startTcpProxy,
   waitForOutboxDrained,
   waitForOutput,
+  type Auth,
   type ServiceProcess,
   type TcpProxy,
 } from "./support";
@@ -37,6 +39,7 @@ let item: ItemApp;
 let clients: Clients;
 let http: Server;
 let slowItem: TcpProxy;
+let auth: Auth;
 const processes: ServiceProcess[] = [];
 
 afterAll(async () => {
@@ -46,11 +49,12 @@ afterAll(async () => {
   clients?.close();
   await slowItem?.close();
   await item?.close();
-  await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
+  await Promise.all([gachaDb?.drop(), itemDb?.drop(), auth?.close()]);
 });
 
 it("when gacha gets SIGTERM under load and a new process takes its port, then in-flight draws finish, it exits 0, and the client sees no failure", async () => {
-  ({ gachaDb, itemDb } = await createDatabases("f_term"));
+  [{ gachaDb, itemDb }, auth] = await Promise.all([createDatabases("f_term"), startAuth()]);
+  await auth.signInAll([500, 501, 502, 503, 504, 505]);
   item = await startItem(itemDb.url);
   // Item answers gacha 300 ms late, so every draw spends that long inside gacha
   // after its commit (the inline grant delivery): a draw whose row is committed
@@ -77,7 +81,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
     ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
   });
   http = await listen(
-    createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger }),
+    createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, verifier: auth.verifier, logger }),
     "127.0.0.1",
     0,
   );
@@ -92,7 +96,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   const attempt = (key: string, user: number) => {
     const done = fetch(`${base}/draw`, {
       method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": key },
+      headers: { "content-type": "application/json", "idempotency-key": key, authorization: auth.bearer(user) },
       body: JSON.stringify({ user_id: user, count: 2 }),
     }).then(async (res) => (await res.arrayBuffer(), res.status));
     active.set(done, key);

@@ -10,6 +10,8 @@ import { loadGachaConfig } from "../../services/gacha/src/config";
 import { createItemApp, type ItemApp } from "../../services/item/src/app";
 import { loadItemConfig } from "../../services/item/src/config";
 import { createClients } from "../../services/gateway/src/clients";
+import { startAuthService, tokenForUserId, type AuthService } from "../../services/auth/test/support";
+import { createTokenVerifier, type TokenVerifier } from "../../services/gateway/src/auth/token-verifier";
 import { createServer } from "../../services/gateway/src/server";
 
 export const logger = createLogger("faults", { level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -163,34 +165,88 @@ export async function startTcpProxy(targetPort: number, opts: { replyDelayMs?: n
   };
 }
 
+/** The real auth service (own database) and a gateway verifier pointed at its JWKS. */
+export interface Auth {
+  service: AuthService;
+  verifier: TokenVerifier;
+  /** "Bearer <token>" for that user id, signed in once per id. */
+  bearerFor(userId: number): Promise<string>;
+  /** Signs these users in ahead, so that bearer() can be used where a request is built synchronously. */
+  signInAll(userIds: number[]): Promise<void>;
+  /** The Authorization value of a user signInAll (or bearerFor) signed in. */
+  bearer(userId: number): string;
+  close(): Promise<void>;
+}
+
+export async function startAuth(): Promise<Auth> {
+  const service = await startAuthService();
+  const tokens = new Map<number, Promise<string>>();
+  const ready = new Map<number, string>();
+  const bearerFor = async (userId: number) => {
+    if (!tokens.has(userId)) tokens.set(userId, tokenForUserId(service, userId));
+    const bearer = `Bearer ${await tokens.get(userId)!}`;
+    ready.set(userId, bearer);
+    return bearer;
+  };
+  return {
+    service,
+    verifier: createTokenVerifier({
+      jwksUrl: new URL("/.well-known/jwks.json", service.url),
+      issuer: "gacha-auth",
+      audience: "gacha-api",
+      algorithm: "ES256",
+      timeoutMs: 2_000,
+      clockToleranceSeconds: 30,
+    }),
+    bearerFor,
+    async signInAll(userIds) {
+      for (const id of userIds) await bearerFor(id);
+    },
+    bearer(userId) {
+      const bearer = ready.get(userId);
+      if (!bearer) throw new Error(`user ${userId} was not signed in (signInAll)`);
+      return bearer;
+    },
+    close: () => service.close(),
+  };
+}
+
 /** item + gacha (in process, fresh databases) behind the gateway app, for supertest. */
 export interface Stack {
   gachaDb: TestDatabase;
   itemDb: TestDatabase;
   gacha: GachaApp;
+  auth: Auth;
   app: ReturnType<typeof createServer>;
   close(): Promise<void>;
 }
 
 export async function startStack(prefix: string): Promise<Stack> {
-  const { gachaDb, itemDb } = await createDatabases(prefix);
+  const [{ gachaDb, itemDb }, auth] = await Promise.all([createDatabases(prefix), startAuth()]);
   const item = await startItem(itemDb.url);
   const gacha = await startGacha(gachaDb.url, `127.0.0.1:${item.port}`);
   const clients = createClients({
     GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`,
     ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
   });
-  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, logger });
+  const app = createServer({
+    gacha: clients.gacha,
+    item: clients.item,
+    deadlineMs: 5_000,
+    verifier: auth.verifier,
+    logger,
+  });
   return {
     gachaDb,
     itemDb,
     gacha,
+    auth,
     app,
     async close() {
       clients.close();
       await gacha.close();
       await item.close();
-      await Promise.all([gachaDb.drop(), itemDb.drop()]);
+      await Promise.all([gachaDb.drop(), itemDb.drop(), auth.close()]);
     },
   };
 }

@@ -8,6 +8,7 @@ import { createLogger } from "@gacha/runtime";
 import { createTestDatabase, type TestDatabase } from "@gacha/testing";
 import { createAuthApp, type AuthApp } from "../src/app";
 import { loadAuthConfig } from "../src/config";
+import { hashPassword } from "../src/password";
 
 export const logger = createLogger("auth-test", { level: "silent" });
 
@@ -93,3 +94,28 @@ export async function signUp(authUrl: string, username = newUsername()): Promise
   const { access_token: token } = (await login.json()) as { access_token: string };
   return { userId, token };
 }
+
+/**
+ * A real token for a given user id: the account (id, `user<id>`) is created in
+ * auth's table if missing, then signed in over HTTP. For suites whose users
+ * are fixed numbers (the fault suites).
+ */
+export async function tokenForUserId(svc: AuthService, userId: number): Promise<string> {
+  const username = `user${userId}`;
+  await svc.db.query("INSERT IGNORE INTO users (id, username, password_hash) VALUES (?, ?, ?)", [
+    userId,
+    username,
+    await passwordHashOnce(),
+  ]);
+  const res = await fetch(`${svc.url}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: PASSWORD }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.status !== 200) throw new Error(`login of ${username}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+let passwordHash: Promise<string> | undefined;
+const passwordHashOnce = () => (passwordHash ??= hashPassword(PASSWORD));

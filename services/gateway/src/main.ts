@@ -4,6 +4,7 @@ import "@gacha/runtime/dev-source-maps";
 import { telemetry } from "./telemetry";
 import { createLogger, exitOnFatal, onShutdown, createDrain, drainHttpServer, listen } from "@gacha/runtime";
 import { logTelemetryStatus, shutdownTelemetry } from "@gacha/telemetry";
+import { createTokenVerifier } from "./auth/token-verifier";
 import { createClients } from "./clients";
 import { loadGatewayConfig } from "./config";
 import { createServer } from "./server";
@@ -22,6 +23,14 @@ async function main(): Promise<void> {
     gacha: clients.gacha,
     item: clients.item,
     deadlineMs: config.GRPC_DEADLINE_MS,
+    verifier: createTokenVerifier({
+      jwksUrl: new URL(config.AUTH_JWKS_URL),
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      algorithm: config.AUTH_ALGORITHM,
+      timeoutMs: config.AUTH_JWKS_TIMEOUT_MS,
+      clockToleranceSeconds: config.AUTH_CLOCK_SKEW_SECONDS,
+    }),
     logger,
     drain,
   });

@@ -25,10 +25,11 @@ const count = z
   .min(DRAW_COUNT.min, { error: COUNT_MESSAGE })
   .max(DRAW_COUNT.max, { error: COUNT_MESSAGE });
 
-const drawBody = z.strictObject({ user_id: userId, count: count.optional() });
+const drawBody = z.strictObject({ user_id: userId.optional(), count: count.optional() });
 
 export interface DrawInput {
-  userId: bigint;
+  /** Absent: the draw is for the signed-in user. */
+  userId?: bigint;
   count: number;
 }
 
@@ -43,7 +44,8 @@ export function parseDrawBody(body: unknown): DrawInput {
     if (issue?.code === "unrecognized_keys") throw badRequest(`unknown field: ${issue.keys.join(", ")}`);
     throw badRequest(issue?.message ?? "invalid request body");
   }
-  return { userId: BigInt(result.data.user_id), count: result.data.count ?? DRAW_COUNT.default };
+  const { user_id, count: n } = result.data;
+  return { ...(user_id === undefined ? {} : { userId: BigInt(user_id) }), count: n ?? DRAW_COUNT.default };
 }
 
 /**

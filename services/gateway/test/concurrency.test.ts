@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import request from "supertest";
-import { newUserId, startStack, type Stack } from "./stack";
+import { startStack, type Stack } from "./stack";
 
 const N = 200;
 let stack: Stack;
@@ -19,9 +19,9 @@ afterAll(async () => {
 });
 
 it(`when ${N} draws for one user run concurrently, then all succeed and both databases hold exactly ${N}`, async () => {
-  const user = newUserId();
+  const { userId: user, bearer } = await stack.signIn();
   const responses = await Promise.all(
-    Array.from({ length: N }, () => request(server).post("/draw").send({ user_id: user })),
+    Array.from({ length: N }, () => request(server).post("/draw").set("Authorization", bearer).send({ user_id: user })),
   );
   const failures = responses.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`);
   expect(failures).toEqual([]);

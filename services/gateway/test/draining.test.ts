@@ -5,13 +5,22 @@ import express from "express";
 import request from "supertest";
 import { createClients, type Clients } from "../src/clients";
 import { createServer } from "../src/server";
-import { expectErrorBody, logger } from "./stack";
+import { startAuthService, tokenForUserId, type AuthService } from "../../auth/test/support";
+import type { TokenVerifier } from "../src/auth/token-verifier";
+import { expectErrorBody, logger, verifierFor } from "./stack";
 
 // Upstreams that accept TCP and never answer: a gRPC call through them waits for its deadline.
 let silent: TcpServer;
 const held = new Set<Socket>();
 let clients: Clients;
+// The real auth service: the in-flight request below is signed in as user 1.
+let auth: AuthService;
+let verifier: TokenVerifier;
+let bearer: string;
 beforeAll(async () => {
+  auth = await startAuthService();
+  verifier = verifierFor(auth.url);
+  bearer = `Bearer ${await tokenForUserId(auth, 1)}`;
   silent = createTcpServer((s) => {
     held.add(s);
     s.on("error", () => undefined);
@@ -24,6 +33,7 @@ afterAll(async () => {
   clients?.close();
   for (const s of held) s.destroy();
   await new Promise((resolve) => silent?.close(resolve));
+  await auth?.close();
 });
 
 interface Reply {
@@ -35,9 +45,9 @@ interface Reply {
   at: number;
 }
 
-function get(port: number, path: string, agent: Agent): Promise<Reply> {
+function get(port: number, path: string, agent: Agent, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, agent, timeout: 5_000 }, (res) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, agent, headers, timeout: 5_000 }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (body += d));
@@ -66,7 +76,7 @@ const closedAt = (socket: Socket) =>
 describe("a draining gateway", () => {
   it("when draining, then GET /readyz is 503 with an UNAVAILABLE error body, without asking the upstreams", async () => {
     const drain = createDrain();
-    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 2_000, logger, drain });
+    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 2_000, verifier, logger, drain });
     drain.begin();
     const started = Date.now();
     const res = await request(app).get("/readyz").expect(503);
@@ -79,7 +89,7 @@ describe("a draining gateway", () => {
 
   it("when draining, then every response carries Connection: close, and none does before", async () => {
     const drain = createDrain();
-    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 2_000, logger, drain });
+    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 2_000, verifier, logger, drain });
     const before = await request(app).get("/healthz").set("Connection", "keep-alive").expect(200);
     expect(before.headers["connection"]).toBe("keep-alive");
     drain.begin();
@@ -87,14 +97,19 @@ describe("a draining gateway", () => {
       request(app).get("/healthz").set("Connection", "keep-alive").expect(200),
       request(app).get("/nope").set("Connection", "keep-alive").expect(404),
       request(app).put("/draw").set("Connection", "keep-alive").expect(405),
-      request(app).post("/draw").set("Connection", "keep-alive").send({ user_id: "x" }).expect(400),
+      request(app)
+        .post("/draw")
+        .set("Connection", "keep-alive")
+        .set("Authorization", bearer)
+        .send({ user_id: "x" })
+        .expect(400),
     ]);
     expect(responses.map((r) => r.headers["connection"])).toEqual(["close", "close", "close", "close"]);
   });
 
   it("when the drain begins while a request is in flight, then it finishes with Connection: close, an idle connection closes at once, and the server closes right after the last response", async () => {
     const drain = createDrain();
-    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 400, logger, drain });
+    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 400, verifier, logger, drain });
     const server: Server = await listen(app, "127.0.0.1", 0);
     const port = (server.address() as { port: number }).port;
     const idleAgent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -104,7 +119,7 @@ describe("a draining gateway", () => {
       expect(idle.headers["connection"]).toBe("keep-alive");
       expect((await get(port, "/healthz", busyAgent)).headers["connection"]).toBe("keep-alive");
       // On the same kept-alive connection: the silent item holds it until the 400 ms deadline (504).
-      const inFlight = get(port, "/inventories/1", busyAgent);
+      const inFlight = get(port, "/inventories/1", busyAgent, { authorization: bearer });
       await new Promise((resolve) => setTimeout(resolve, 100));
 
       const drainAt = Date.now();

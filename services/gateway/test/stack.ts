@@ -7,6 +7,8 @@ import { createGachaApp, type GachaApp } from "../../gacha/src/app";
 import { loadGachaConfig } from "../../gacha/src/config";
 import { createItemApp, type ItemApp } from "../../item/src/app";
 import { loadItemConfig } from "../../item/src/config";
+import { signUp, startAuthService, type AuthService } from "../../auth/test/support";
+import { createTokenVerifier, type TokenVerifier } from "../src/auth/token-verifier";
 import { createClients, type Clients } from "../src/clients";
 import { createServer } from "../src/server";
 
@@ -19,6 +21,11 @@ export interface Stack {
   itemDb: TestDatabase;
   item: ItemApp;
   gacha: GachaApp;
+  /** The real auth service (its own database): tokens come from it, keys from its JWKS. */
+  auth: AuthService;
+  verifier: TokenVerifier;
+  /** Signs up and signs in a new user: their id and a Bearer Authorization header value. */
+  signIn(): Promise<{ userId: number; token: string; bearer: string }>;
   /** Delivers every pending grant (the relay also runs on its own). */
   drainRelay(): Promise<void>;
   /** Row counts of every table in both databases. */
@@ -27,9 +34,10 @@ export interface Stack {
 }
 
 export async function startStack(deadlineMs = 5_000): Promise<Stack> {
-  const [gachaDb, itemDb] = await Promise.all([
+  const [gachaDb, itemDb, auth] = await Promise.all([
     createTestDatabase("gw_gacha", "gacha"),
     createTestDatabase("gw_item", "item"),
+    startAuthService(),
   ]);
   const common = { GRPC_HOST: "127.0.0.1", SHUTDOWN_TIMEOUT_MS: "2000" };
   const item = await createItemApp(
@@ -50,7 +58,8 @@ export async function startStack(deadlineMs = 5_000): Promise<Stack> {
     GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`,
     ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
   });
-  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs, logger });
+  const verifier = verifierFor(auth.url);
+  const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs, verifier, logger });
 
   const count = async (db: TestDatabase, sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]?.n ?? -1);
 
@@ -61,6 +70,12 @@ export async function startStack(deadlineMs = 5_000): Promise<Stack> {
     itemDb,
     item,
     gacha,
+    auth,
+    verifier,
+    async signIn() {
+      const user = await signUp(auth.url);
+      return { ...user, bearer: `Bearer ${user.token}` };
+    },
     async drainRelay() {
       const until = Date.now() + 10_000;
       while ((await count(gachaDb, "SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL")) > 0) {
@@ -84,9 +99,25 @@ export async function startStack(deadlineMs = 5_000): Promise<Stack> {
       clients.close();
       await gacha.close();
       await item.close();
-      await Promise.all([gachaDb.drop(), itemDb.drop()]);
+      await Promise.all([gachaDb.drop(), itemDb.drop(), auth.close()]);
     },
   };
+}
+
+/** The gateway's verifier with the settings main.ts uses by default, pointed at an auth service. */
+export function verifierFor(
+  authUrl: string,
+  overrides: { timeoutMs?: number; refetchCooldownMs?: number } = {},
+): TokenVerifier {
+  return createTokenVerifier({
+    jwksUrl: new URL("/.well-known/jwks.json", authUrl),
+    issuer: "gacha-auth",
+    audience: "gacha-api",
+    algorithm: "ES256",
+    timeoutMs: overrides.timeoutMs ?? 2_000,
+    clockToleranceSeconds: 30,
+    ...(overrides.refetchCooldownMs === undefined ? {} : { refetchCooldownMs: overrides.refetchCooldownMs }),
+  });
 }
 
 /** Every error body: exactly {"error": {"code", "message"}}, both non-empty strings. */
@@ -94,7 +125,3 @@ export function expectErrorBody(body: unknown, code?: string): void {
   expect(body).toEqual({ error: { code: code ?? expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) } });
   expect((body as { error: { message: string } }).error.message.length).toBeGreaterThan(0);
 }
-
-/** A user id no other test (or earlier run) uses. */
-let nextUser = 1_000 + Math.floor(Math.random() * 1e9);
-export const newUserId = () => nextUser++;

@@ -16,6 +16,9 @@ const rejects = (fn: () => unknown, message?: string) => {
 describe("parseDrawBody", () => {
   it("when user_id is 1..2^53-1 and count 1..10, then it converts to bigint and keeps count", () => {
     expect(parseDrawBody({ user_id: 1 })).toEqual({ userId: 1n, count: 1 });
+    // No user_id: the draw is for the signed-in user (the route fills it from the token).
+    expect(parseDrawBody({ count: 2 })).toEqual({ count: 2 });
+    expect(parseDrawBody({})).toEqual({ count: 1 });
     expect(parseDrawBody({ user_id: Number.MAX_SAFE_INTEGER, count: 10 })).toEqual({
       userId: 9007199254740991n,
       count: 10,

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@gacha/testing";
 import { freePort, sleep, spawnService, waitForOutput, type ServiceProcess } from "../../../../test/faults/support";
+import { startAuthService, tokenForUserId, type AuthService } from "../../../../services/auth/test/support";
 
 export { freePort, sleep };
 
@@ -40,10 +41,13 @@ export interface StackOptions {
 }
 
 export async function startTelemetryStack(o: StackOptions): Promise<TelemetryStack> {
-  const [gachaDb, itemDb] = await Promise.all([
+  const [gachaDb, itemDb, auth] = await Promise.all([
     createTestDatabase(`${o.prefix}_g`, "gacha"),
     createTestDatabase(`${o.prefix}_i`, "item"),
+    // In process (not traced): it issues the tokens draw() sends and serves the gateway its JWKS.
+    startAuthService(),
   ]);
+  signedInAt = auth;
   const ports: Ports = {
     gateway: await freePort(),
     gacha: await freePort(),
@@ -95,6 +99,7 @@ export async function startTelemetryStack(o: StackOptions): Promise<TelemetrySta
         PORT: String(ports.gateway),
         GACHA_SERVICE_ADDR: `127.0.0.1:${ports.gacha}`,
         ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
+        AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
       },
       /gateway listening/,
     ),
@@ -121,9 +126,20 @@ export async function startTelemetryStack(o: StackOptions): Promise<TelemetrySta
           clearTimeout(kill);
         }),
       );
-      await Promise.all([gachaDb.drop(), itemDb.drop()]);
+      await Promise.all([gachaDb.drop(), itemDb.drop(), auth.close()]);
+      tokens.clear();
     },
   };
+}
+
+// The auth service of the running stack, and a token per user id signed in there.
+let signedInAt: AuthService | undefined;
+const tokens = new Map<number, Promise<string>>();
+function bearerFor(userId: number): Promise<string> {
+  if (!signedInAt) throw new Error("startTelemetryStack first");
+  const auth = signedInAt;
+  if (!tokens.has(userId)) tokens.set(userId, tokenForUserId(auth, userId));
+  return tokens.get(userId)!.then((token) => `Bearer ${token}`);
 }
 
 /** Waits (bounded) until check() returns (or resolves to) something truthy; returns it. */
@@ -141,11 +157,12 @@ export async function eventually<T>(
   }
 }
 
-/** POST /draw on the gateway, with a deadline. */
+/** POST /draw on the gateway, with a deadline, signed in as userId (as user 1 for an invalid id: a 400 case). */
 export async function draw(port: number, userId: number, count: number, headers: Record<string, string> = {}) {
+  const authorization = await bearerFor(userId >= 1 ? userId : 1);
   const res = await fetch(`http://127.0.0.1:${port}/draw`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", authorization, ...headers },
     body: JSON.stringify({ user_id: userId, count }),
     signal: AbortSignal.timeout(15_000),
   });
