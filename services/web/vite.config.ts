@@ -2,6 +2,7 @@
 // so the page and the API share one origin (no CORS), as behind the Ingress.
 //   WEB_HOST      interface to listen on: 127.0.0.1 (default) or 0.0.0.0 in a container
 //   GATEWAY_URL   where the API is: http://127.0.0.1:8080 (npm run dev), http://gateway:8080 in the cluster
+//   AUTH_URL      where sign-up/sign-in are: http://127.0.0.1:8081 (npm run dev), http://auth:8081 in the cluster
 import react from "@vitejs/plugin-react";
 import { defineConfig, type ProxyOptions } from "vite";
 
@@ -17,19 +18,24 @@ const gateway: ProxyOptions = {
   timeout: 15_000,
 };
 
+/** The auth service's routes: sign-up and sign-in (POST /auth/register, /auth/login). */
+export const AUTH_PATHS = /^\/auth\//;
+
+const auth: ProxyOptions = { ...gateway, target: process.env.AUTH_URL ?? "http://127.0.0.1:8081" };
+
 export default defineConfig({
   plugins: [react()],
   server: {
     host: process.env.WEB_HOST ?? "127.0.0.1",
     port: 5173,
     strictPort: true,
-    proxy: { [API_PATHS.source]: gateway },
+    proxy: { [API_PATHS.source]: gateway, [AUTH_PATHS.source]: auth },
   },
   preview: {
     host: process.env.WEB_HOST ?? "127.0.0.1",
     port: 4173,
     strictPort: true,
-    proxy: { [API_PATHS.source]: gateway },
+    proxy: { [API_PATHS.source]: gateway, [AUTH_PATHS.source]: auth },
   },
   build: { outDir: "dist", emptyOutDir: true },
 });
