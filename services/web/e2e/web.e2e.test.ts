@@ -1,6 +1,7 @@
 // The page in real Chromium against a running `npm run dev` (Vite on
-// WEB_BASE_URL, default http://127.0.0.1:5173, proxying to the real gateway,
-// gacha, item and MariaDB). Run by scripts/e2e-web.sh; saves the README's screenshot.
+// WEB_BASE_URL, default http://127.0.0.1:5173, proxying to the real auth
+// service, gateway, gacha, item and MariaDB). It signs up first, as a user
+// would. Run by scripts/e2e-web.sh; saves the README's screenshot.
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,8 +9,9 @@ import { launchChromium } from "./browser.ts";
 
 const BASE = process.env.WEB_BASE_URL ?? "http://127.0.0.1:5173";
 const SCREENSHOT = path.resolve(import.meta.dirname, "../../../docs/images/web.png");
-// a user nobody else draws for, so counts start at zero
-const USER_ID = String(1_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
+// a new account per run, so counts start at zero
+const USERNAME = `web_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+const PASSWORD = "a long enough password";
 
 let browser: Browser;
 let page: Page;
@@ -24,7 +26,6 @@ beforeAll(async () => {
     if (new URL(r.url()).origin !== new URL(BASE).origin) foreignRequests.push(r.url());
   });
   await page.goto(BASE);
-  await page.getByLabel("User ID").fill(USER_ID);
 });
 
 afterAll(async () => {
@@ -38,6 +39,18 @@ const historyItems = () => page.getByRole("list", { name: "History" }).getByRole
 const inventoryTotal = () => page.getByRole("table", { name: "Inventory" }).getByRole("row", { name: /^Total/ });
 
 describe("the gacha page against npm run dev", () => {
+  it("when a new user signs up, then they are signed in and the page shows their user id from the token", async () => {
+    await page.getByLabel("Username").fill(USERNAME);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+
+    await eventually(() => page.getByText(/Signed in as/).textContent()).toMatch(
+      new RegExp(`^Signed in as ${USERNAME} \\(user \\d+\\)`),
+    );
+    // in memory only: nothing in the browser's storage
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+  });
+
   it("when Draw is clicked, then one item with a rarity badge is shown and the inventory counts it", async () => {
     await page.getByRole("button", { name: "Draw", exact: true }).click();
 
@@ -72,11 +85,19 @@ describe("the gacha page against npm run dev", () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
-  it("when the API rejects the user id, then the gateway's message is shown in an alert", async () => {
-    await page.getByLabel("User ID").fill("0");
-    await page.getByRole("button", { name: "Draw", exact: true }).click();
+  it("when the user signs out and signs in again, then the same history is back; a wrong password is refused", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await eventually(() => page.getByRole("button", { name: "Draw", exact: true }).count()).toBe(0);
 
-    await eventually(() => page.getByRole("alert").textContent()).toBe("user_id must be a positive integer");
+    await page.getByLabel("Username").fill(USERNAME);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await eventually(() => page.getByRole("alert").textContent()).toBe("wrong username or password");
+
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await eventually(() => inventoryTotal().textContent()).toBe("Total11");
   });
 
   it("when everything above ran, then the page called nothing but its own origin", () => {

@@ -7,6 +7,8 @@ export interface SentRequest {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** The Authorization header sent, if any. */
+  authorization: string | null;
   signal: AbortSignal | null | undefined;
 }
 
@@ -26,6 +28,7 @@ export function fakeFetch(routes: Record<string, Handler>) {
       path: url.pathname,
       query: url.searchParams,
       body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
+      authorization: new Headers(init.headers).get("authorization"),
       signal: init.signal,
     };
     sent.push(req);
@@ -41,4 +44,25 @@ export function fakeFetch(routes: Record<string, Handler>) {
   });
   vi.stubGlobal("fetch", fetch);
   return { sent, fetch };
+}
+
+/** An access token as the auth service shapes it (the page reads only its payload's sub). */
+export function tokenFor(userId: number): string {
+  const part = (value: object) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return `${part({ alg: "ES256", typ: "JWT" })}.${part({ sub: String(userId), exp: 2_000_000_000 })}.c2ln`;
+}
+
+/** The auth service's two routes: any password signs in as userId; "taken" is a taken username. */
+export function authRoutes(userId: number): Record<string, Handler> {
+  return {
+    "POST /auth/register": (req) =>
+      (req.body as { username: string }).username === "taken"
+        ? json({ error: { code: "ALREADY_EXISTS", message: "username is taken" } }, 409)
+        : json({ user_id: userId }, 201),
+    "POST /auth/login": (req) =>
+      (req.body as { password: string }).password === "wrong password"
+        ? json({ error: { code: "UNAUTHENTICATED", message: "wrong username or password" } }, 401)
+        : json({ access_token: tokenFor(userId), token_type: "Bearer", expires_in: 900 }),
+  };
 }

@@ -7,7 +7,7 @@ export function DrawButtons(props: { busy: boolean; onDraw: (count: number) => v
       <button type="button" disabled={props.busy} onClick={() => props.onDraw(10)}>
         Draw 10
       </button>
-      {/* submit: Enter in the User ID field shows that user's inventory and history */}
+      {/* submit: shows the signed-in user's inventory and history again */}
       <button type="submit" className="secondary" disabled={props.busy}>
         Refresh
       </button>
