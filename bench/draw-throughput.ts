@@ -1,8 +1,10 @@
-// Draws per second and latency through the gateway: the three services as
+// Draws per second and latency through the gateway: the services as
 // separate processes from compiled JS (run `npm run build` first; the npm
 // script does), LOG_LEVEL=warn, fresh bench databases created and dropped here,
 // a keep-alive HTTP client, one POST /draw {user_id, count 1} after the other
-// per worker, users spread over 10 000 ids.
+// per worker, each signed in (Authorization: Bearer, verified by the gateway on
+// every draw) as one of 100 users who signed up before the load.
+const USERS = 100;
 import { counterDelta, createBenchDatabases, statementCounters } from "./lib/databases";
 import { createPoster } from "./lib/http-client";
 import { printTable, runLoad, settings, type LoadResult } from "./lib/load";
@@ -22,7 +24,12 @@ export async function drawThroughput(
   const results: LoadResult[] = [];
   try {
     const post = createPoster(stack.gatewayPort, Math.max(...concurrencies));
-    const op = async () => (await post("/draw", { user_id: 1 + Math.floor(Math.random() * 10_000) })).status === 200;
+    const users: { userId: number; bearer: string }[] = [];
+    for (let i = 0; i < USERS; i++) users.push(await stack.signIn());
+    const op = async () => {
+      const user = users[Math.floor(Math.random() * users.length)]!;
+      return (await post("/draw", { user_id: user.userId }, { authorization: user.bearer })).status === 200;
+    };
     sample(); // idle, just started
     for (const concurrency of concurrencies) {
       const before = await statementCounters();

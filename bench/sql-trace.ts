@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const stack = await startStack(dbs, { RELAY_INTERVAL_MS: "600000" });
   try {
     const post = createPoster(stack.gatewayPort, 1);
-    await post("/draw", { user_id: 1 }); // warm the pools: connection setup is not per draw
+    const { bearer } = await stack.signIn();
+    const signedIn = { authorization: bearer };
+    await post("/draw", {}, signedIn); // warm the pools: connection setup is not per draw
     const previous = (await adminQuery("SELECT @@general_log AS on_, @@log_output AS output")) as {
       on_: number;
       output: string;
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
     await adminQuery("TRUNCATE mysql.general_log");
     await adminQuery("SET GLOBAL general_log = 1");
     const count = Number(process.env.TRACE_COUNT ?? 1);
-    const res = await post("/draw", { user_id: 2, count });
+    const res = await post("/draw", { count }, signedIn);
     await new Promise((r) => setTimeout(r, 300)); // the outbox UPDATE follows the reply
     await adminQuery("SET GLOBAL general_log = 0");
     await adminQuery(`SET GLOBAL log_output = '${previous[0]?.output ?? "FILE"}'`);

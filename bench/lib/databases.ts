@@ -11,6 +11,7 @@ const repoRoot = path.resolve(__dirname, "../..");
 export interface BenchDatabases {
   gachaUrl: string;
   itemUrl: string;
+  authUrl: string;
   drop(): Promise<void>;
 }
 
@@ -32,7 +33,11 @@ export async function adminQuery(sql: string): Promise<unknown> {
 
 export async function createBenchDatabases(tag: string): Promise<BenchDatabases> {
   const suffix = randomBytes(4).toString("hex");
-  const names = { gacha: `bench_${tag}_gacha_${suffix}`, item: `bench_${tag}_item_${suffix}` };
+  const names = {
+    gacha: `bench_${tag}_gacha_${suffix}`,
+    item: `bench_${tag}_item_${suffix}`,
+    auth: `bench_${tag}_auth_${suffix}`,
+  };
   for (const [schema, name] of Object.entries(names)) {
     await adminQuery(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await migrate({ url: urlFor(name), migrationsDir: path.join(repoRoot, "prisma", schema, "migrations") });
@@ -40,6 +45,7 @@ export async function createBenchDatabases(tag: string): Promise<BenchDatabases>
   return {
     gachaUrl: urlFor(names.gacha),
     itemUrl: urlFor(names.item),
+    authUrl: urlFor(names.auth),
     drop: async () => {
       for (const name of Object.values(names)) await adminQuery(`DROP DATABASE IF EXISTS \`${name}\``);
     },

@@ -4,7 +4,11 @@ import http from "node:http";
 
 export function createPoster(port: number, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  return (path: string, body: unknown): Promise<{ status: number; body: string }> =>
+  return (
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
       const data = JSON.stringify(body);
       const req = http.request(
@@ -14,7 +18,7 @@ export function createPoster(port: number, maxSockets: number) {
           path,
           method: "POST",
           agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers },
         },
         (res) => {
           let text = "";

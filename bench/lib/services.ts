@@ -1,14 +1,16 @@
-// The three services as separate processes from compiled JS (npm run build),
+// The four services as separate processes from compiled JS (npm run build),
 // as in the prod image: spawn, wait until ready, read their memory, stop.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import http from "node:http";
 import path from "node:path";
 import { credentials, makeGenericClientConstructor } from "@grpc/grpc-js";
 import { service as healthService } from "grpc-health-check";
 
 const repoRoot = path.resolve(__dirname, "../..");
-export type ServiceName = "item" | "gacha" | "gateway";
+export type ServiceName = "item" | "gacha" | "gateway" | "auth";
 
 export interface RunningService {
   name: ServiceName;
@@ -119,18 +121,38 @@ export interface Stack {
   item: RunningService;
   gacha: RunningService;
   gateway: RunningService;
+  auth: RunningService;
   gatewayPort: number;
+  /** Signs up and signs in a new user at the auth service: their id and "Bearer <token>". */
+  signIn(): Promise<{ userId: number; bearer: string }>;
   stop(): Promise<void>;
 }
 
-/** item, then gacha, then the gateway (its readiness checks both), on fixed local ports. */
+/** auth, item, then gacha, then the gateway (its readiness checks both), on fixed local ports. */
 export async function startStack(
-  dbs: { gachaUrl: string; itemUrl: string },
+  dbs: { gachaUrl: string; itemUrl: string; authUrl: string },
   extraEnv: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Promise<Stack> {
-  const ports = { item: 41052, gacha: 41051, gateway: 41080 };
+  const ports = { item: 41052, gacha: 41051, gateway: 41080, auth: 41081 };
   const common = { GRPC_HOST: "127.0.0.1", ...extraEnv };
+  // A signing key for this run only.
+  const keyDir = mkdtempSync(path.join(tmpdir(), "bench-auth-"));
+  const keyFile = path.join(keyDir, "signing-key.pem");
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  const auth = await startService(
+    "auth",
+    {
+      ...common,
+      HOST: "127.0.0.1",
+      PORT: String(ports.auth),
+      AUTH_DATABASE_URL: dbs.authUrl,
+      AUTH_SIGNING_KEY_FILE: keyFile,
+    },
+    { httpPort: ports.auth },
+    nodeArgs,
+  );
   const item = await startService(
     "item",
     { ...common, ITEM_DATABASE_URL: dbs.itemUrl, ITEM_GRPC_PORT: String(ports.item) },
@@ -156,6 +178,7 @@ export async function startStack(
       PORT: String(ports.gateway),
       GACHA_SERVICE_ADDR: `127.0.0.1:${ports.gacha}`,
       ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
+      AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
     },
     { httpPort: ports.gateway },
     nodeArgs,
@@ -164,11 +187,32 @@ export async function startStack(
     item,
     gacha,
     gateway,
+    auth,
     gatewayPort: ports.gateway,
+    signIn: () => signIn(ports.auth),
     stop: async () => {
       await gateway.stop();
       await gacha.stop();
       await item.stop();
+      await auth.stop();
+      rmSync(keyDir, { recursive: true, force: true });
     },
   };
+}
+
+async function signIn(authPort: number): Promise<{ userId: number; bearer: string }> {
+  const body = JSON.stringify({ username: `bench_${randomBytes(6).toString("hex")}`, password: "bench password 123" });
+  const post = (route: string) =>
+    fetch(`http://127.0.0.1:${authPort}${route}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+  const registered = await post("/auth/register");
+  if (registered.status !== 201) throw new Error(`register: HTTP ${registered.status}`);
+  const { user_id: userId } = (await registered.json()) as { user_id: number };
+  const login = await post("/auth/login");
+  if (login.status !== 200) throw new Error(`login: HTTP ${login.status}`);
+  return { userId, bearer: `Bearer ${((await login.json()) as { access_token: string }).access_token}` };
 }
