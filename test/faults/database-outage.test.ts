@@ -5,13 +5,12 @@ import request from "supertest";
 import type { TestDatabase } from "@gacha/testing";
 import { TEST_SERVER_URL } from "@gacha/testing";
 import { createClients, type Clients } from "../../services/gateway/src/clients";
-import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
 import type { ItemApp } from "../../services/item/src/app";
 import {
   createDatabases,
   expectInvariant,
-  logger,
+  gatewayApp,
   sleep,
   startGacha,
   startAuth,
@@ -58,13 +57,7 @@ afterAll(async () => {
 });
 
 it("when the gacha database is cut, then draws fail fast with 503 JSON, and succeed again once it is restored, with no half-written draws", async () => {
-  const app = createServer({
-    gacha: clients.gacha,
-    item: clients.item,
-    deadlineMs: 5_000,
-    verifier: auth.verifier,
-    logger,
-  });
+  const app = gatewayApp(clients, auth);
   const users = [301, 302, 303, 304, 305, 306, 310, 311, 312, 320, 331, 332, 333, 334];
   await auth.signInAll(users);
   const draw = (user: number, count = 3) =>

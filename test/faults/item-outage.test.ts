@@ -4,13 +4,12 @@
 import request from "supertest";
 import type { TestDatabase } from "@gacha/testing";
 import { createClients, type Clients } from "../../services/gateway/src/clients";
-import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
 import type { ItemApp } from "../../services/item/src/app";
 import {
   createDatabases,
   expectInvariant,
-  logger,
+  gatewayApp,
   sleep,
   startGacha,
   startAuth,
@@ -46,13 +45,7 @@ afterAll(async () => {
 });
 
 it("when item stops during a stream of draws and restarts on the same port, then every grant is applied exactly once", async () => {
-  const app = createServer({
-    gacha: clients.gacha,
-    item: clients.item,
-    deadlineMs: 5_000,
-    verifier: auth.verifier,
-    logger,
-  });
+  const app = gatewayApp(clients, auth);
   const itemPort = item!.port;
   const users = [101, 102, 103, 104, 105];
   await auth.signInAll(users);

@@ -6,13 +6,12 @@ import { itemV1 } from "@gacha/proto";
 import { callUnary, clientChannelOptions, insecure } from "@gacha/runtime";
 import type { TestDatabase } from "@gacha/testing";
 import { createClients, type Clients } from "../../services/gateway/src/clients";
-import { createServer } from "../../services/gateway/src/server";
 import type { GachaApp } from "../../services/gacha/src/app";
 import type { ItemApp } from "../../services/item/src/app";
 import {
   createDatabases,
   expectInvariant,
-  logger,
+  gatewayApp,
   startAuth,
   startGacha,
   startItem,
@@ -100,13 +99,7 @@ afterAll(async () => {
 });
 
 it("when the first GrantItem replies are lost after the grant was applied, then the relay retries and each grant counts once", async () => {
-  const app = createServer({
-    gacha: clients.gacha,
-    item: clients.item,
-    deadlineMs: 5_000,
-    verifier: auth.verifier,
-    logger,
-  });
+  const app = gatewayApp(clients, auth);
   const users = [201, 202, 203];
   await auth.signInAll(users);
   for (let i = 0; i < 12; i++) {

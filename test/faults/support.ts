@@ -9,7 +9,7 @@ import { createGachaApp, type GachaApp } from "../../services/gacha/src/app";
 import { loadGachaConfig } from "../../services/gacha/src/config";
 import { createItemApp, type ItemApp } from "../../services/item/src/app";
 import { loadItemConfig } from "../../services/item/src/config";
-import { createClients } from "../../services/gateway/src/clients";
+import { createClients, type Clients } from "../../services/gateway/src/clients";
 import { startAuthService, tokenForUserId, type AuthService } from "../../services/auth/test/support";
 import { createTokenVerifier, type TokenVerifier } from "../../services/gateway/src/auth/token-verifier";
 import { createServer } from "../../services/gateway/src/server";
@@ -211,6 +211,11 @@ export async function startAuth(): Promise<Auth> {
   };
 }
 
+/** The gateway app (for supertest) over these clients, verifying tokens against auth; 5 s deadline. */
+export function gatewayApp(clients: Pick<Clients, "gacha" | "item">, auth: Auth): ReturnType<typeof createServer> {
+  return createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 5_000, verifier: auth.verifier, logger });
+}
+
 /** item + gacha (in process, fresh databases) behind the gateway app, for supertest. */
 export interface Stack {
   gachaDb: TestDatabase;
@@ -229,13 +234,7 @@ export async function startStack(prefix: string): Promise<Stack> {
     GACHA_SERVICE_ADDR: `127.0.0.1:${gacha.port}`,
     ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
   });
-  const app = createServer({
-    gacha: clients.gacha,
-    item: clients.item,
-    deadlineMs: 5_000,
-    verifier: auth.verifier,
-    logger,
-  });
+  const app = gatewayApp(clients, auth);
   return {
     gachaDb,
     itemDb,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { badRequest } from "@gacha/runtime";
+import { parseBody } from "@gacha/runtime";
 
 export const USERNAME_MESSAGE = "username must be 3 to 32 characters of a-z, 0-9, _, . and -";
 export const PASSWORD_MESSAGE = "password must be 12 to 128 characters";
@@ -18,14 +18,5 @@ export interface Credentials {
 
 /** Validates a register or login body (already JSON-parsed). */
 export function parseCredentials(body: unknown): Credentials {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw badRequest("request body must be a JSON object");
-  }
-  const result = credentials.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (issue?.code === "unrecognized_keys") throw badRequest(`unknown field: ${issue.keys.join(", ")}`);
-    throw badRequest(issue?.message ?? "invalid request body");
-  }
-  return result.data;
+  return parseBody(credentials, body);
 }

@@ -6,6 +6,7 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   USER_ID,
   badRequest,
+  parseBody,
 } from "@gacha/runtime";
 
 const USER_ID_MESSAGE = "user_id must be a positive integer";
@@ -35,16 +36,7 @@ export interface DrawInput {
 
 /** Validates a POST /draw body (already JSON-parsed). */
 export function parseDrawBody(body: unknown): DrawInput {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw badRequest("request body must be a JSON object");
-  }
-  const result = drawBody.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (issue?.code === "unrecognized_keys") throw badRequest(`unknown field: ${issue.keys.join(", ")}`);
-    throw badRequest(issue?.message ?? "invalid request body");
-  }
-  const { user_id, count: n } = result.data;
+  const { user_id, count: n } = parseBody(drawBody, body);
   return { ...(user_id === undefined ? {} : { userId: BigInt(user_id) }), count: n ?? DRAW_COUNT.default };
 }
 

@@ -4,4 +4,5 @@ export * from "./draining";
 export * from "./http-errors";
 export * from "./listen";
 export * from "./method-not-allowed";
+export * from "./parse-body";
 export * from "./request-log";
