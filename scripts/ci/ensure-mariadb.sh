@@ -13,7 +13,7 @@ if [[ "${1:-}" == "--print-env" ]]; then
   if root_tcp; then
     echo "export TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/test"
   else
-    echo "export TEST_DATABASE_URL=$ci_server/test GACHA_DATABASE_URL=$ci_server/gacha ITEM_DATABASE_URL=$ci_server/item"
+    echo "export TEST_DATABASE_URL=$ci_server/test GACHA_DATABASE_URL=$ci_server/gacha ITEM_DATABASE_URL=$ci_server/item AUTH_DATABASE_URL=$ci_server/auth"
   fi
   exit 0
 fi
