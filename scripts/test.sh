@@ -45,3 +45,13 @@ if [ "${GACHA_CONTAINER_TIER:-0}" = 1 ]; then
 else
   step "container tier skipped: GACHA_CONTAINER_TIER is not 1 (needs root podman on Debian/Ubuntu; see docs/containers.md)"
 fi
+
+# Opt-in: the cluster tier runs the real Skaffold and kubectl against a real Kubernetes:
+# this project's single-node cluster built from source (scripts/cluster/up.sh, root on
+# Debian; .ci/run sets GACHA_CLUSTER_TIER=1), or yours with GACHA_CLUSTER_EXISTING=1.
+if [ "${GACHA_CLUSTER_TIER:-0}" = 1 ]; then
+  step "cluster tier (real Kubernetes + Skaffold: skaffold run/dev/debug, port-forward e2e, prod, cold start)"
+  bash scripts/test-cluster.sh
+else
+  step "cluster tier skipped: GACHA_CLUSTER_TIER is not 1 (a real cluster and skaffold; see docs/cluster.md)"
+fi

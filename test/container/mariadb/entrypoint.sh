@@ -52,5 +52,11 @@ SQL
   kill "$pid"; wait "$pid" || true
   mysql_note "init done"
 fi
+# Stand-in only, for the cluster tier's cold-first-deploy test: accept connections this many
+# seconds late, as a real MySQL does while it initialises a large data directory.
+if [ -n "${MYSQL_STANDIN_START_DELAY_SECONDS:-}" ]; then
+  mysql_note "stand-in: accepting connections in ${MYSQL_STANDIN_START_DELAY_SECONDS}s"
+  sleep "$MYSQL_STANDIN_START_DELAY_SECONDS"
+fi
 exec mariadbd --no-defaults --datadir="$DATADIR" --socket="$SOCKET" --port=3306 --bind-address=0.0.0.0 \
   --skip-log-bin "${args[@]}"
