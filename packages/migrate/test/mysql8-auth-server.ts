@@ -25,7 +25,7 @@ function packet(seq: number, payload: Buffer): Buffer {
 function initialHandshake(nonce: Buffer): Buffer {
   const fixed = Buffer.alloc(2 + 1 + 2 + 2 + 1 + 10);
   fixed.writeUInt16LE(CAPABILITIES & 0xffff, 0);
-  fixed[2] = 255; // utf8mb4_0900_ai_ci
+  fixed[2] = 255; // collation id 255, MySQL 8.0+'s default for utf8mb4
   fixed.writeUInt16LE(0x0002, 3); // SERVER_STATUS_AUTOCOMMIT
   fixed.writeUInt16LE(CAPABILITIES >>> 16, 5);
   fixed[7] = nonce.length + 1;
