@@ -24,7 +24,8 @@ const jobRunning = (wf: Workflow, pattern: RegExp) =>
 
 // The current major of each action, from their release pages as found on 2026-12-03:
 // actions/checkout v7.0.1 (2026-07), actions/setup-node v7.0.0 (2026-07),
-// azure/setup-kubectl v5.1.0 (2026-04; v5 moved to Node 24), helm/kind-action v1.13.0.
+// azure/setup-kubectl v5.1.0 (2026-04; v5 moved to Node 24), helm/kind-action v1.14.0 (its action.yml
+// runs on node24 and checks the kind binary against its .sha256sum).
 // Older majors of the first three run on Node 20, which runners force onto Node 24.
 const CURRENT_MAJORS: Record<string, number> = {
   "actions/checkout": 7,
