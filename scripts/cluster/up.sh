@@ -130,6 +130,9 @@ state = "$RUN_DIR/containerd"
 [plugins]
   [plugins."io.containerd.grpc.v1.cri"]
     sandbox_image = "registry.k8s.io/pause:3.10.1"
+    # this VM's root lacks CAP_SYS_RESOURCE, so no process may lower its oom_score_adj below
+    # its parent's; the kubelet asks -998 for sandboxes (runc: "failed to update oom_score_adj")
+    restrict_oom_score_adj = true
     [plugins."io.containerd.grpc.v1.cri".containerd]
       snapshotter = "overlayfs"
       default_runtime_name = "runc"
