@@ -16,9 +16,14 @@ const REMOTE_PORT: Record<Service, number> = { gateway: 8080, gacha: 50051, item
 
 export interface ClusterSample {
   total: number;
+  /** the save itself (writeFile), as in the host rows */
+  write: number;
 }
 
-export async function benchCluster(n: number, timeoutMs = 60_000): Promise<{ service: Service; samples: ClusterSample[] }[]> {
+export async function benchCluster(
+  n: number,
+  timeoutMs = 60_000,
+): Promise<{ service: Service; samples: ClusterSample[] }[]> {
   const ns = await createNamespace("bench");
   const copy = repoCopy();
   const dev = background("skaffold", ["dev", "-n", ns, ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])], {
@@ -30,7 +35,9 @@ export async function benchCluster(n: number, timeoutMs = 60_000): Promise<{ ser
     const rows: { service: Service; samples: ClusterSample[] }[] = [];
     for (const service of ["gacha", "item", "gateway"] as Service[]) {
       const m = await dev.waitFor(
-        new RegExp(`Port forwarding service/${service} in namespace ${ns}, remote port ${REMOTE_PORT[service]} -> \\S*?127\\.0\\.0\\.1:(\\d+)`),
+        new RegExp(
+          `Port forwarding service/${service} in namespace ${ns}, remote port ${REMOTE_PORT[service]} -> \\S*?127\\.0\\.0\\.1:(\\d+)`,
+        ),
         60_000,
       );
       const addr = `127.0.0.1:${m[1]}`;
@@ -43,7 +50,8 @@ export async function benchCluster(n: number, timeoutMs = 60_000): Promise<{ ser
           const marker = `bench${i}x${Date.now().toString(36)}`;
           const t0 = Date.now();
           fs.writeFileSync(file, edit.apply(original, marker));
-          samples.push({ total: await waitForMarker(edit, addr, marker, t0, timeoutMs, 20) });
+          const write = Date.now() - t0;
+          samples.push({ total: await waitForMarker(edit, addr, marker, t0, timeoutMs, 20), write });
           // let the next save be a new burst for Skaffold's watcher
           await new Promise((r) => setTimeout(r, 1_000));
         }

@@ -376,7 +376,11 @@ async function printRatios(rows: Row[], intervalMs: number): Promise<void> {
   console.log("|---|---|---|---|---|");
   for (const r of rows) {
     if (r.where === "host") continue;
-    const p50 = pct(r.samples.map((s) => s.total), 50) + (r.where === "container" ? intervalMs : 0);
+    const p50 =
+      pct(
+        r.samples.map((s) => s.total),
+        50,
+      ) + (r.where === "container" ? intervalMs : 0);
     const c = cold[r.service]!.readyMs;
     console.log(`| ${r.service} | ${r.where} | ${Math.round(p50)} ms | ${c} ms | ${(p50 / c).toFixed(1)}x |`);
   }

@@ -4,6 +4,12 @@ const { Resolver } = require("node:dns").promises;
 const resolver = new Resolver({ timeout: 2000, tries: 1 });
 resolver.setServers([process.argv[2]]);
 resolver.resolve4(process.argv[3]).then(
-  (a) => { console.log(a.join(" ")); process.exit(a.length ? 0 : 1); },
-  (e) => { console.error(e.code || e.message); process.exit(1); },
+  (a) => {
+    console.log(a.join(" "));
+    process.exit(a.length ? 0 : 1);
+  },
+  (e) => {
+    console.error(e.code || e.message);
+    process.exit(1);
+  },
 );

@@ -34,6 +34,10 @@ if [ -S /run/gacha-cluster/containerd.sock ] && command -v ctr >/dev/null; then
   done
 fi
 for c in kube-scheduler kube-controller-manager kube-apiserver etcd dockerd containerd registry; do stop "$c"; done
+# leave the host's network as it was for other container tools (podman): kube-proxy's rules,
+# the pods' bridge and the node's address (all made again by up.sh)
+[ -x "$CLUSTER_BIN/kube-proxy" ] && "$CLUSTER_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
+for link in cni0 gacha0; do ip link del "$link" 2>/dev/null || true; done
 # what the kubelet mounted for pods (tokens, emptyDirs) must go before the state can
 grep -o " $CLUSTER_STATE/kubelet[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 if [ "${1:-}" = "--purge" ]; then

@@ -20,7 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 NODE_NAME=gacha-node
 NODE_IP=10.254.0.1            # on an interface of our own (gacha0): nothing depends on the VM's eth0
-POD_CIDR=10.88.0.0/16
+POD_CIDR=10.244.0.0/16       # not 10.88.0.0/16: podman's default network (the container tier) uses it
 SERVICE_CIDR=10.96.0.0/16
 DNS_IP=10.96.0.10
 API_URL="https://$NODE_IP:6443"

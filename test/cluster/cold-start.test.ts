@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { createNamespace, deleteNamespace, deploymentsAvailable, repoCopy } from "./support/cluster";
-import { kubectlJson, skaffold } from "./support/run";
+import { kubectlJson, skaffold, type KubeObject } from "./support/run";
 
 const DELAY_SECONDS = 90;
 let ns: string;
@@ -53,11 +53,13 @@ it(`when MySQL accepts connections only ${DELAY_SECONDS} s after it starts, then
   const t0 = Date.now();
   const r = await skaffold(["run", "-n", ns, "--status-check=true"], { cwd: copy.dir, timeoutMs: 20 * 60_000 });
   if (r.code !== 0) throw new Error(`skaffold run exited ${r.code}:\n${(r.stdout + r.stderr).slice(-6000)}`);
-  console.log(`cluster tier: cold first deploy with a ${DELAY_SECONDS} s database: skaffold run took ${Date.now() - t0} ms`);
+  console.log(
+    `cluster tier: cold first deploy with a ${DELAY_SECONDS} s database: skaffold run took ${Date.now() - t0} ms`,
+  );
   // the delay really applied: the database's container became ready no earlier than DELAY_SECONDS after it started
-  const pod = await kubectlJson(["-n", ns, "get", "pod", "mysql-0"]);
-  const started = Date.parse(pod.status.containerStatuses[0].state.running.startedAt);
-  const ready = Date.parse(pod.status.conditions.find((c: { type: string }) => c.type === "Ready").lastTransitionTime);
+  const pod = await kubectlJson<KubeObject>(["-n", ns, "get", "pod", "mysql-0"]);
+  const started = Date.parse(pod.status!.containerStatuses![0]!.state.running!.startedAt);
+  const ready = Date.parse(pod.status!.conditions!.find((c) => c.type === "Ready")!.lastTransitionTime!);
   expect(ready - started).toBeGreaterThanOrEqual(DELAY_SECONDS * 1000);
   expect(await deploymentsAvailable(ns)).toEqual({
     gacha: "True",

@@ -29,7 +29,13 @@ function locate(source: string, re: RegExp): { line: number; column: number } {
  * script whose URL matches `file`, starts `request`, checks that it waits at
  * the breakpoint for `holdMs`, resumes, and returns the request's result.
  */
-async function pauseAndResume<T>(hostPort: string, file: RegExp, code: RegExp, request: () => Promise<T>, holdMs: number) {
+async function pauseAndResume<T>(
+  hostPort: string,
+  file: RegExp,
+  code: RegExp,
+  request: () => Promise<T>,
+  holdMs: number,
+) {
   const [target] = await eventually(async () => {
     const t = await inspectorTargets(hostPort);
     if (t?.length !== 1) throw new Error(`inspector at ${hostPort}: ${JSON.stringify(t)}`);
@@ -97,7 +103,9 @@ describe.each([
     "when skaffold forwards %s's inspector, then it is on localhost:%d and answers /json/list",
     async (svc, port) => {
       await proc.waitFor(
-        new RegExp(`Port forwarding deployment/${svc} in namespace ${ns}, remote port 9229 -> \\S*?127\\.0\\.0\\.1:${port}\\b`),
+        new RegExp(
+          `Port forwarding deployment/${svc} in namespace ${ns}, remote port 9229 -> \\S*?127\\.0\\.0\\.1:${port}\\b`,
+        ),
         60_000,
       );
       const targets = await eventually(async () => {

@@ -17,6 +17,7 @@ const ADMIN_URL = new URL(process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0
 
 let ns: string;
 let forward: net.Server;
+const sockets = new Set<net.Socket>(); // the pods' pooled connections: closed with the forward
 let dbPort = 0;
 const suffix = randomBytes(3).toString("hex");
 const dbs = { gacha: `ct_gacha_${suffix}`, item: `ct_item_${suffix}` };
@@ -50,6 +51,7 @@ beforeAll(async () => {
   // the "external" database host: a TCP forward from the node's address to the MariaDB
   forward = net.createServer((client) => {
     const upstream = net.connect(Number(ADMIN_URL.port || 3306), ADMIN_URL.hostname);
+    sockets.add(client).add(upstream);
     client.pipe(upstream).pipe(client);
     const end = () => (client.destroy(), upstream.destroy());
     client.on("error", end);
@@ -76,6 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (ns) await deleteNamespace(ns);
   forward?.close();
+  for (const s of sockets) s.destroy();
   await admin(async (c) => {
     for (const svc of ["gacha", "item"] as const) {
       await c.query(`DROP DATABASE IF EXISTS \`${dbs[svc]}\``);
@@ -108,9 +111,7 @@ it("then the migrations are applied in the external databases, and a draw throug
     expect(res.status).toBe(200);
     const body = (await res.json()) as { draw_id: string; items: unknown[] };
     expect(body.items).toHaveLength(3);
-    const rows = await admin((c) =>
-      c.query(`SELECT COUNT(*) AS n FROM \`${dbs.gacha}\`.histories WHERE user_id = 42`),
-    );
+    const rows = await admin((c) => c.query(`SELECT COUNT(*) AS n FROM \`${dbs.gacha}\`.histories WHERE user_id = 42`));
     expect(Number(rows[0].n)).toBe(3);
   } finally {
     await pf.close();

@@ -31,10 +31,10 @@ interface PodState {
 }
 async function appPod(svc: Svc | "web"): Promise<PodState> {
   const { items } = await kubectlJson(["-n", ns, "get", "pods", "-l", `app.kubernetes.io/name=${svc}`]);
-  const running = items.filter((p: any) => p.status.phase === "Running" && !p.metadata.deletionTimestamp);
+  const running = items.filter((p) => p.status?.phase === "Running" && !p.metadata.deletionTimestamp);
   if (running.length !== 1) throw new Error(`${svc}: ${running.length} running pods`);
-  const c = running[0].status.containerStatuses.find((s: any) => s.name === svc);
-  return { name: running[0].metadata.name, restarts: c.restartCount, startedAt: c.state.running?.startedAt };
+  const c = running[0]!.status!.containerStatuses!.find((s) => s.name === svc)!;
+  return { name: running[0]!.metadata.name, restarts: c.restartCount, startedAt: c.state.running!.startedAt };
 }
 
 beforeAll(async () => {
@@ -48,7 +48,9 @@ beforeAll(async () => {
   // e.g. "Port forwarding service/gateway in namespace x, remote port 8080 -> http://127.0.0.1:8080"
   for (const svc of [...SERVICES, "web"] as const) {
     const m = await dev.waitFor(
-      new RegExp(`Port forwarding service/${svc} in namespace ${ns}, remote port ${REMOTE_PORT[svc]} -> \\S*?127\\.0\\.0\\.1:(\\d+)`),
+      new RegExp(
+        `Port forwarding service/${svc} in namespace ${ns}, remote port ${REMOTE_PORT[svc]} -> \\S*?127\\.0\\.0\\.1:(\\d+)`,
+      ),
       60_000,
     );
     local[svc] = `127.0.0.1:${m[1]}`;
@@ -141,24 +143,28 @@ it("when an editor writes its temp files next to a source, then skaffold neither
   expect(dev.output().slice(from)).not.toMatch(/Syncing|Building \[|Starting deploy|Generating tags/);
 });
 
-it("when a service's package.json changes, then skaffold rebuilds that image and redeploys it", async () => {
-  const file = "services/item/package.json";
-  const before = await appPod("item");
-  const original = read(file);
-  const pkg = JSON.parse(original);
-  const from = dev.output().length;
-  write(file, `${JSON.stringify({ ...pkg, description: `cluster tier ${Date.now()}` }, null, 2)}\n`);
-  try {
-    await dev.waitFor(/Building \[item\]/, 60_000, from);
-    await dev.waitFor(/Deployments stabilized in|Watching for changes/, 15 * 60_000, from);
-    const after = await appPod("item");
-    expect(after.name).not.toBe(before.name);
-    expect(dev.output().slice(from)).not.toMatch(/Building \[gateway\]/);
-  } finally {
-    write(file, original);
-  }
-  await dev.waitFor(/Watching for changes/, 15 * 60_000, dev.output().length);
-}, 20 * 60_000);
+it(
+  "when a service's package.json changes, then skaffold rebuilds that image and redeploys it",
+  async () => {
+    const file = "services/item/package.json";
+    const before = await appPod("item");
+    const original = read(file);
+    const pkg = JSON.parse(original);
+    const from = dev.output().length;
+    write(file, `${JSON.stringify({ ...pkg, description: `cluster tier ${Date.now()}` }, null, 2)}\n`);
+    try {
+      await dev.waitFor(/Building \[item\]/, 60_000, from);
+      await dev.waitFor(/Deployments stabilized in|Watching for changes/, 15 * 60_000, from);
+      const after = await appPod("item");
+      expect(after.name).not.toBe(before.name);
+      expect(dev.output().slice(from)).not.toMatch(/Building \[gateway\]/);
+    } finally {
+      write(file, original);
+    }
+    await dev.waitFor(/Watching for changes/, 15 * 60_000, dev.output().length);
+  },
+  20 * 60_000,
+);
 
 describe("web", () => {
   let browser: Browser | undefined;

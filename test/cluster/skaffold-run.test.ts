@@ -35,10 +35,13 @@ it("when `skaffold run` deploys the default pipeline into a fresh namespace, the
 it("then both migration Jobs ran to completion and deleted themselves (ttlSecondsAfterFinished: 0)", async () => {
   await eventually(async () => {
     const { items } = await kubectlJson(["-n", ns, "get", "jobs"]);
-    expect(items.map((j: any) => j.metadata.name)).toEqual([]);
+    expect(items.map((j) => j.metadata.name)).toEqual([]);
   }, 60_000);
   for (const db of ["gacha", "item"]) {
-    const applied = await mysql(ns, `SELECT migration_name FROM ${db}._prisma_migrations WHERE finished_at IS NOT NULL`);
+    const applied = await mysql(
+      ns,
+      `SELECT migration_name FROM ${db}._prisma_migrations WHERE finished_at IS NOT NULL`,
+    );
     const onDisk = fs.readdirSync(path.join(repoRoot, "prisma", db, "migrations")).filter((f) => /^\d{14}_/.test(f));
     expect(applied.sort()).toEqual(onDisk.sort());
   }
@@ -56,13 +59,22 @@ it("when a migration is added and `skaffold run` runs, then the rebuilt migratio
     const name = "29991231000000_cluster_tier_probe";
     const dir = path.join(copy.dir, "prisma/item/migrations", name);
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, "migration.sql"), "CREATE TABLE `cluster_tier_probe` (`id` INTEGER NOT NULL PRIMARY KEY);\n");
+    fs.writeFileSync(
+      path.join(dir, "migration.sql"),
+      "CREATE TABLE `cluster_tier_probe` (`id` INTEGER NOT NULL PRIMARY KEY);\n",
+    );
     const r = await skaffold(["run", "-n", ns, "--status-check=true"], { cwd: copy.dir, timeoutMs: RUN_TIMEOUT });
     expectSucceeded(r);
     expect(r.stdout + r.stderr).not.toMatch(/field is immutable/);
-    await eventually(async () => {
-      expect(await mysql(ns, `SELECT migration_name FROM item._prisma_migrations WHERE finished_at IS NOT NULL`)).toContain(name);
-    }, 120_000, 2_000);
+    await eventually(
+      async () => {
+        expect(
+          await mysql(ns, `SELECT migration_name FROM item._prisma_migrations WHERE finished_at IS NOT NULL`),
+        ).toContain(name);
+      },
+      120_000,
+      2_000,
+    );
     expect(await mysql(ns, "SHOW TABLES FROM item LIKE 'cluster_tier_probe'")).toEqual(["cluster_tier_probe"]);
   } finally {
     copy.remove();
@@ -102,9 +114,15 @@ it("when the web Service is port-forwarded, then the page loads in Chromium and 
 
 it("when each overlay is applied with --dry-run=server, then the API server accepts every object", async () => {
   for (const overlay of ["dev", "debug", "prod"]) {
-    const rendered = await run(process.env.KUSTOMIZE || "kubectl", process.env.KUSTOMIZE ? ["build", `k8s/overlays/${overlay}`] : ["kustomize", `k8s/overlays/${overlay}`]);
+    const rendered = await run(
+      process.env.KUSTOMIZE || "kubectl",
+      process.env.KUSTOMIZE ? ["build", `k8s/overlays/${overlay}`] : ["kustomize", `k8s/overlays/${overlay}`],
+    );
     expect(rendered.code).toBe(0);
-    const r = await kubectl(["apply", "-n", ns, "--dry-run=server", "-f", "-"], { input: rendered.stdout, timeoutMs: 120_000 });
+    const r = await kubectl(["apply", "-n", ns, "--dry-run=server", "-f", "-"], {
+      input: rendered.stdout,
+      timeoutMs: 120_000,
+    });
     if (r.code !== 0) throw new Error(`${overlay}: server-side dry-run rejected:\n${r.stderr}`);
     expect(r.stdout).toMatch(/deployment\.apps\/gateway (created|configured|unchanged) \(server dry run\)/);
   }
@@ -113,17 +131,21 @@ it("when each overlay is applied with --dry-run=server, then the API server acce
 it("when `skaffold delete` runs, then nothing the pipeline created is left in the namespace", async () => {
   const r = await skaffold(["delete", "-n", ns], { timeoutMs: 5 * 60_000 });
   expectSucceeded(r);
-  await eventually(async () => {
-    const left = await kubectlOk([
-      "-n",
-      ns,
-      "get",
-      "deployments,statefulsets,services,configmaps,secrets,jobs,ingresses,serviceaccounts,pods",
-      "-l",
-      "app.kubernetes.io/part-of=gacha-platform",
-      "-o",
-      "name",
-    ]);
-    expect(left.trim()).toBe("");
-  }, 120_000, 2_000);
+  await eventually(
+    async () => {
+      const left = await kubectlOk([
+        "-n",
+        ns,
+        "get",
+        "deployments,statefulsets,services,configmaps,secrets,jobs,ingresses,serviceaccounts,pods",
+        "-l",
+        "app.kubernetes.io/part-of=gacha-platform",
+        "-o",
+        "name",
+      ]);
+      expect(left.trim()).toBe("");
+    },
+    120_000,
+    2_000,
+  );
 });

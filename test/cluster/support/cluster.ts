@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { background, kubectl, kubectlOk, repoRoot, type Background } from "./run";
+import { background, kubeContext, kubectl, kubectlJson, kubectlOk, repoRoot, type Background } from "./run";
 
 export async function createNamespace(prefix: string): Promise<string> {
   const name = `gacha-ct-${prefix}-${randomBytes(3).toString("hex")}`;
@@ -28,7 +28,6 @@ export interface PortForward {
 
 /** `kubectl port-forward <target> :<port>` on 127.0.0.1, a free local port chosen by kubectl. */
 export async function portForward(ns: string, target: string, remotePort: number): Promise<PortForward> {
-  const { kubeContext } = await import("./run");
   const proc = background(process.env.KUBECTL || "kubectl", [
     ...(kubeContext ? [`--context=${kubeContext}`] : []),
     "-n",
@@ -67,11 +66,8 @@ export function repoCopy(): { dir: string; remove(): void } {
 
 /** The namespace's Deployments as `name -> Available condition status`. */
 export async function deploymentsAvailable(ns: string): Promise<Record<string, string>> {
-  const { items } = JSON.parse(await kubectlOk(["-n", ns, "get", "deployments", "-o", "json"]));
+  const { items } = await kubectlJson(["-n", ns, "get", "deployments"]);
   return Object.fromEntries(
-    items.map((d: any) => [
-      d.metadata.name,
-      d.status?.conditions?.find((c: any) => c.type === "Available")?.status ?? "Unknown",
-    ]),
+    items.map((d) => [d.metadata.name, d.status?.conditions?.find((c) => c.type === "Available")?.status ?? "Unknown"]),
   );
 }

@@ -12,11 +12,24 @@ export async function mysql(ns: string, sql: string): Promise<string[]> {
   const pw = await rootPassword(ns);
   // the password goes through the environment, not argv (ps shows argv)
   const out = await kubectlOk(
-    ["-n", ns, "exec", "-i", "mysql-0", "-c", "mysql", "--", "sh", "-c", 'MYSQL_PWD="$(cat)" exec mysql -uroot -h127.0.0.1 -N -B -e "$0"', sql],
+    [
+      "-n",
+      ns,
+      "exec",
+      "-i",
+      "mysql-0",
+      "-c",
+      "mysql",
+      "--",
+      "sh",
+      "-c",
+      'MYSQL_PWD="$(cat)" exec mysql -uroot -h127.0.0.1 -N -B -e "$0"',
+      sql,
+    ],
     { input: pw, timeoutMs: 30_000 },
   );
   return out
     .split("\n")
     .filter((l) => l !== "")
-    .map((l) => l.split("\t")[0]);
+    .map((l) => l.split("\t")[0]!);
 }

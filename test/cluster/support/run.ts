@@ -56,7 +56,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 
 const contextArgs = (flag: string) => (kubeContext ? [`${flag}=${kubeContext}`] : []);
 
-export const kubectl = (args: string[], opts?: RunOptions) => run(KUBECTL, [...contextArgs("--context"), ...args], opts);
+export const kubectl = (args: string[], opts?: RunOptions) =>
+  run(KUBECTL, [...contextArgs("--context"), ...args], opts);
 
 /** kubectl that must succeed: returns stdout, throws with stderr otherwise. */
 export async function kubectlOk(args: string[], opts?: RunOptions): Promise<string> {
@@ -65,8 +66,21 @@ export async function kubectlOk(args: string[], opts?: RunOptions): Promise<stri
   return r.stdout;
 }
 
-export async function kubectlJson<T = any>(args: string[]): Promise<T> {
+export async function kubectlJson<T = KubeList>(args: string[]): Promise<T> {
   return JSON.parse(await kubectlOk([...args, "-o", "json"]));
+}
+
+/** The parts of `kubectl get -o json` output the tests read. */
+export interface KubeObject {
+  metadata: { name: string; deletionTimestamp?: string };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+    containerStatuses?: { name: string; restartCount: number; state: { running?: { startedAt: string } } }[];
+  };
+}
+export interface KubeList {
+  items: KubeObject[];
 }
 
 export const skaffold = (args: string[], opts?: RunOptions) =>
