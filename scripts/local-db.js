@@ -62,13 +62,35 @@ function answers({ host, port }, timeoutMs = PROBE_TIMEOUT_MS) {
   });
 }
 
-// In order of preference. `wait`: the command knows `up --wait` (waits for the health check).
+// In order of preference. `wait`: the command knows `up --wait` (waits for the health check);
+// the others only start the container, and the migrator then waits for the server to answer.
 const COMPOSE_CANDIDATES = [
   { command: "docker", args: ["compose"], wait: true },
   { command: "docker-compose", args: [], wait: true, versionMustMatch: /^v?[2-9]\./ }, // Compose v2 standalone
   { command: "podman", args: ["compose"], wait: false },
   { command: "podman-compose", args: [], wait: false },
 ];
+
+/**
+ * Whether compose.yaml's db container runs under podman. podman-compose 1.0.x exits 0 even when
+ * `podman run` failed (an image it cannot pull, a taken port), so its exit status proves nothing.
+ * The labels are the ones every Compose implementation sets.
+ */
+function podmanRunsDb(env) {
+  const r = spawnSync(
+    "podman",
+    [
+      "ps",
+      "--quiet",
+      "--filter",
+      "label=com.docker.compose.service=db",
+      "--filter",
+      `label=com.docker.compose.project.config_files=${COMPOSE_FILE}`,
+    ],
+    { env, encoding: "utf8", timeout: VERSION_TIMEOUT_MS },
+  );
+  return r.status === 0 && r.stdout.trim() !== "";
+}
 
 /** The first compose command that runs here, or undefined. */
 function findCompose(env = process.env) {
@@ -87,9 +109,10 @@ function runCompose(compose, args, env) {
   const r = spawnSync(compose.command, full, { cwd: root, env, stdio: "inherit" });
   const shown = `${compose.name} ${args.join(" ")}`;
   if (r.error) throw new LocalDbError(`\`${shown}\` could not run: ${r.error.message}.`);
-  if (r.status !== 0) {
+  const failed = r.status !== 0 || (args[0] === "up" && !compose.wait && !podmanRunsDb(env));
+  if (failed) {
     throw new LocalDbError(
-      `\`${shown}\` failed (exit ${r.status ?? r.signal}; its output is above). ` +
+      `\`${shown}\` failed (${r.status === 0 ? "no db container runs" : `exit ${r.status ?? r.signal}`}; its output is above). ` +
         `Is ${compose.command === "docker" || compose.command === "docker-compose" ? "Docker" : "podman"} running? ` +
         `Or start a MySQL 8 server yourself and point GACHA_DATABASE_URL and ITEM_DATABASE_URL at it.`,
     );
