@@ -131,6 +131,15 @@ function requireCompose(env, why) {
   return compose;
 }
 
+// A first start initialises the data directory (about 30 s); past this, something is wrong.
+const WAIT_TIMEOUT_SECONDS = 180;
+const upArgs = (compose) => [
+  "up",
+  "-d",
+  ...(compose.wait ? ["--wait", "--wait-timeout", String(WAIT_TIMEOUT_SECONDS)] : []),
+  "db",
+];
+
 /**
  * Starts compose.yaml's db when nothing answers on the local default address and every
  * database URL in effect points there. Returns { started, compose }.
@@ -144,7 +153,7 @@ async function ensureLocalDatabase(env = process.env, log = console.log) {
   // The user's own server, still starting or elsewhere: never replaced by a container.
   if (!silent.every((a) => isLocalDefault(a, env))) return { started: false };
   const compose = requireCompose(env, `Nothing answers on 127.0.0.1:${port}`);
-  const args = ["up", "-d", ...(compose.wait ? ["--wait"] : []), "db"];
+  const args = upArgs(compose);
   log(`Nothing answers on 127.0.0.1:${port}: starting MySQL 8.4 with \`${compose.name} ${args.join(" ")}\``);
   runCompose(compose, args, env);
   log(
@@ -156,7 +165,7 @@ async function ensureLocalDatabase(env = process.env, log = console.log) {
 }
 
 const COMMANDS = {
-  up: { args: (c) => ["up", "-d", ...(c.wait ? ["--wait"] : []), "db"], done: "started" },
+  up: { args: upArgs, done: "started" },
   down: { args: () => ["down"], done: "stopped; its data is kept in the named volume" },
   reset: { args: () => ["down", "--volumes"], done: "stopped and its data deleted" },
 };

@@ -1,7 +1,7 @@
 // The quick start's expected failures, as a newcomer meets them: `npm run dev`, `npm run migrate`
 // and each service's start, run as child processes. Each must end with one plain message naming
 // the cause and the fix, a non-zero exit, and no stack trace.
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -84,7 +84,9 @@ describe.each(commands)("%s", (command) => {
     );
     expectOneMessage(
       r,
-      new RegExp(`the database at 127\\.0\\.0\\.1:${closed} did not accept a connection .*Is it running and reachable\\?`),
+      new RegExp(
+        `the database at 127\\.0\\.0\\.1:${closed} did not accept a connection .*Is it running and reachable\\?`,
+      ),
     );
     // another address than the local default: never replaced by a container
     expect(r.output).not.toMatch(/starting MySQL/);
@@ -119,7 +121,9 @@ describe.each(commands)("%s", (command) => {
     );
     expectOneMessage(
       r,
-      new RegExp(`refuses user ${url.username}: .*Access denied.*check the user, password and database name in the URL`),
+      new RegExp(
+        `refuses user ${url.username}: .*Access denied.*check the user, password and database name in the URL`,
+      ),
     );
   });
 
@@ -128,7 +132,10 @@ describe.each(commands)("%s", (command) => {
     fs.copyFileSync(path.join(root, "package.json"), path.join(checkout, "package.json"));
     fs.cpSync(path.join(root, "scripts"), path.join(checkout, "scripts"), { recursive: true });
     const r = await run([script], await devEnv({}), { cwd: checkout });
-    expectOneMessage(r, /the dependencies are not installed \(.+ is missing from node_modules\): run `npm install` in /);
+    expectOneMessage(
+      r,
+      /the dependencies are not installed \(.+ is missing from node_modules\): run `npm install` in /,
+    );
   });
 });
 
@@ -137,9 +144,12 @@ const engines = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "ut
   .engines.node;
 const oldNode = ["/usr/bin/node", "/usr/local/bin/node"].find((candidate) => {
   if (!fs.existsSync(candidate)) return false;
-  const r = require("node:child_process").spawnSync(candidate, ["-p", "process.versions.node"], { encoding: "utf8" });
+  const r = spawnSync(candidate, ["-p", "process.versions.node"], { encoding: "utf8" });
   const [major, minor] = String(r.stdout).trim().split(".").map(Number);
-  const [wantMajor, wantMinor] = engines.replace(/^>=\s*/, "").split(".").map(Number);
+  const [wantMajor, wantMinor] = engines
+    .replace(/^>=\s*/, "")
+    .split(".")
+    .map(Number);
   return major! < wantMajor! || (major === wantMajor && minor! < (wantMinor ?? 0));
 });
 
@@ -152,7 +162,9 @@ describe.each(commands)("%s on an old Node", (command) => {
       const r = await run([scripts[command]], await devEnv({}), { node: oldNode! });
       expectOneMessage(
         r,
-        new RegExp(`${command} needs Node\\.js ${engines} .*but this is Node v[\\d.]+ at ${oldNode}: switch with \`nvm use\``),
+        new RegExp(
+          `${command} needs Node\\.js ${engines} .*but this is Node v[\\d.]+ at ${oldNode}: switch with \`nvm use\``,
+        ),
       );
     },
   );
