@@ -69,3 +69,6 @@ function preflight(command) {
 }
 
 module.exports = { preflight: preflight, preflightProblem: preflightProblem, satisfiesEngines: satisfiesEngines };
+
+// `node scripts/preflight.js <command as the user typed it>`: the services' predev/prestart.
+if (require.main === module) preflight(process.argv.slice(2).join(" ") || "this command");

@@ -228,3 +228,24 @@ describe("a service's start", () => {
     }
   });
 });
+
+describe.each(["gacha", "item", "gateway"])("npm run dev -w services/%s on an old Node", (service) => {
+  (oldNode ? it : it.skip)(
+    oldNode
+      ? "when Node is older than engines, then its predev says so before nodemon starts"
+      : "skipped: no Node older than engines at /usr/bin/node or /usr/local/bin/node to run it with",
+    async () => {
+      const env = await devEnv({ PATH: `${path.dirname(oldNode!)}${path.delimiter}${process.env.PATH}` });
+      const r = await new Promise<Run>((resolve) =>
+        execFile("npm", ["run", "dev", "-w", `services/${service}`], { cwd: root, env, timeout: 60_000 }, (err, o, e) =>
+          resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: `${o}${e}` }),
+        ),
+      );
+      expectOneMessage(
+        r,
+        new RegExp(`npm run dev needs Node\\.js ${engines} .*but this is Node v[\\d.]+ at ${oldNode}`),
+      );
+      expect(r.output).not.toMatch(/\[nodemon\]/);
+    },
+  );
+});
