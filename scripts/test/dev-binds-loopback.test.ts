@@ -5,17 +5,9 @@ import { spawn } from "node:child_process";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from "@gacha/testing";
+import { createTestDatabase, freePort, TEST_SERVER_URL, type TestDatabase } from "@gacha/testing";
 
 const root = path.resolve(__dirname, "../..");
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function answers(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,48 +1,25 @@
 // The quick start's expected failures, as a newcomer meets them: `npm run dev`, `npm run migrate`
 // and each service's start, run as child processes. Each must end with one plain message naming
 // the cause and the fix, a non-zero exit, and no stack trace.
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { TEST_SERVER_URL } from "@gacha/testing";
+import { freePort, runToEnd, TEST_SERVER_URL, type Finished } from "@gacha/testing";
 
 const root = path.resolve(__dirname, "../..");
 const STACK_FRAME = /^\s+at\s/m;
 
-interface Run {
-  code: number | null;
-  output: string;
-}
+type Run = Finished;
 
-/** Runs `node args…` (or another binary) to its end; stdout and stderr together, as a terminal shows them. */
-function run(args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; node?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      opts.node ?? process.execPath,
-      args,
-      { cwd: opts.cwd ?? root, env, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
-        resolve({ code, output: `${stdout}${stderr}` });
-      },
-    );
-  });
-}
+/** Runs `node args…` (or another binary) to its end. */
+const run = (args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; node?: string } = {}) =>
+  runToEnd(opts.node ?? process.execPath, args, { cwd: opts.cwd ?? root, env, timeoutMs: 60_000 });
 
 function expectOneMessage(r: Run, message: RegExp): void {
   expect({ code: r.code, output: r.output }).toEqual({ code: 1, output: expect.stringMatching(message) });
   expect(r.output).not.toMatch(STACK_FRAME);
-}
-
-/** A port nothing listens on (closed again at once). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A port held by this test until release(). */
@@ -236,11 +213,11 @@ describe.each(["gacha", "item", "gateway"])("npm run dev -w services/%s on an ol
       : "skipped: no Node older than engines at /usr/bin/node or /usr/local/bin/node to run it with",
     async () => {
       const env = await devEnv({ PATH: `${path.dirname(oldNode!)}${path.delimiter}${process.env.PATH}` });
-      const r = await new Promise<Run>((resolve) =>
-        execFile("npm", ["run", "dev", "-w", `services/${service}`], { cwd: root, env, timeout: 60_000 }, (err, o, e) =>
-          resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: `${o}${e}` }),
-        ),
-      );
+      const r = await runToEnd("npm", ["run", "dev", "-w", `services/${service}`], {
+        cwd: root,
+        env,
+        timeoutMs: 60_000,
+      });
       expectOneMessage(
         r,
         new RegExp(`npm run dev needs Node\\.js ${engines} .*but this is Node v[\\d.]+ at ${oldNode}`),

@@ -6,38 +6,19 @@
 //
 // It runs in a copy of the checkout's scripts and compose.yaml in a fresh folder, so the compose
 // project (named after the folder) is this test's own and a developer's own db is never touched.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import mariadb from "mariadb";
+import { freePort, runToEnd } from "@gacha/testing";
 import { podman, repoRoot, sleep } from "./support/podman";
-
-interface Run {
-  code: number | null;
-  output: string;
-}
 
 const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-ct-localdb-"));
 const STACK_FRAME = /^\s+at\s/m;
 let dbPort = 0;
 
-function node(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: checkout, env, timeout: timeoutMs }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const node = (args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000) =>
+  runToEnd(process.execPath, args, { cwd: checkout, env, timeoutMs });
 
 /** A newcomer's environment: no database URL of their own; the local port moved off 3306. */
 function quickStartEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -91,15 +72,12 @@ async function dbContainers(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const standIn = await new Promise<Run>((resolve) =>
-    execFile(
-      "bash",
-      ["scripts/containers/mysql-stand-in.sh"],
-      { cwd: repoRoot, timeout: 600_000 },
-      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, output: `${stdout}${stderr}` }),
-    ),
-  );
-  expect(standIn).toEqual({
+  const standIn = await runToEnd("bash", ["scripts/containers/mysql-stand-in.sh"], {
+    cwd: repoRoot,
+    env: process.env,
+    timeoutMs: 600_000,
+  });
+  expect(standIn).toMatchObject({
     code: 0,
     output: expect.stringContaining("docker.io/library/mysql:8.4 is the MariaDB stand-in"),
   });
@@ -121,7 +99,7 @@ afterAll(async () => {
 
 it("when nothing answers on the local default address, then npm run migrate starts compose.yaml's db on 127.0.0.1 only, says how to stop it, and migrates", async () => {
   const r = await node(["scripts/migrate-local.js"], quickStartEnv());
-  expect(r).toEqual({
+  expect(r).toMatchObject({
     code: 0,
     output: expect.stringMatching(
       new RegExp(
@@ -165,7 +143,10 @@ it("when the user set another database address, then nothing is started for it a
 
 it("when npm run db:down runs, then the db stops and db:up brings it back with its data", async () => {
   const down = await node(["scripts/local-db.js", "down"], quickStartEnv());
-  expect(down).toEqual({ code: 0, output: expect.stringContaining("stopped; its data is kept in the named volume") });
+  expect(down).toMatchObject({
+    code: 0,
+    output: expect.stringContaining("stopped; its data is kept in the named volume"),
+  });
   expect(await dbContainers()).toEqual([]);
   expect(await tablesOf("gacha")).toBeUndefined();
   expect((await node(["scripts/local-db.js", "up"], quickStartEnv())).code).toBe(0);
@@ -174,7 +155,7 @@ it("when npm run db:down runs, then the db stops and db:up brings it back with i
 
 it("when npm run db:reset runs, then the data is gone and the next start is a fresh server", async () => {
   const reset = await node(["scripts/local-db.js", "reset"], quickStartEnv());
-  expect(reset).toEqual({ code: 0, output: expect.stringContaining("stopped and its data deleted") });
+  expect(reset).toMatchObject({ code: 0, output: expect.stringContaining("stopped and its data deleted") });
   expect((await node(["scripts/local-db.js", "up"], quickStartEnv())).code).toBe(0);
   expect(await tablesOf("gacha", 120_000)).toEqual([]);
 });

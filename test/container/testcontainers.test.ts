@@ -4,48 +4,26 @@
 // service`) reached through DOCKER_HOST; the image is the MariaDB stand-in tagged mysql:8.4
 // (scripts/containers/mysql-stand-in.sh), since no registry is reachable here. Ryuk, Testcontainers'
 // reaper, is an image too, so it is off and globalTeardown removes the container itself.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort as closedPort, runToEnd } from "@gacha/testing";
 import { podman, repoRoot, sleep } from "./support/podman";
 
-interface Run {
-  code: number | null;
-  output: string;
-}
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) =>
+  runToEnd(command, args, { cwd: repoRoot, env, timeoutMs });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-ct-testcontainers-"));
 const socket = path.join(dir, "podman.sock");
 let service: ChildProcess | undefined;
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { cwd: repoRoot, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: `${stdout}${stderr}` }),
-    );
-  });
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const testcontainersContainers = async () =>
   (await podman(["ps", "-a", "--quiet", "--filter", "label=org.testcontainers=true"])).split("\n").filter(Boolean);
 
 beforeAll(async () => {
   const standIn = await run("bash", ["scripts/containers/mysql-stand-in.sh"], process.env, 600_000);
-  expect(standIn).toEqual({ code: 0, output: expect.stringContaining("mysql:8.4 is the MariaDB stand-in") });
+  expect(standIn).toMatchObject({ code: 0, output: expect.stringContaining("mysql:8.4 is the MariaDB stand-in") });
   const env = {
     ...process.env,
     CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? path.join(repoRoot, "scripts/containers/containers.conf"),

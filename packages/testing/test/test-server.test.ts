@@ -1,38 +1,18 @@
 // Which server the integration tests get, seen as a developer sees it: jest run as a child process.
 // The Testcontainers path itself needs a container runtime: test/container/testcontainers.test.ts.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { TEST_SERVER_URL } from "@gacha/testing";
+import { freePort as closedPort, runToEnd, TEST_SERVER_URL } from "@gacha/testing";
 
 const root = path.resolve(__dirname, "../../..");
 
-function jest(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string; ms: number }> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["node_modules/jest/bin/jest.js", "--config", "jest.config.js", "--ci", "services/item/test/config.test.ts"],
-      { cwd: root, env, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({
-          code: err ? (typeof err.code === "number" ? err.code : null) : 0,
-          output: `${stdout}${stderr}`,
-          ms: Date.now() - t0,
-        }),
-    );
-  });
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const runJest = (env: NodeJS.ProcessEnv) =>
+  runToEnd(
+    process.execPath,
+    ["node_modules/jest/bin/jest.js", "--config", "jest.config.js", "--ci", "services/item/test/config.test.ts"],
+    { cwd: root, env, timeoutMs: 60_000 },
+  );
 
 // Testcontainers also looks at /var/run/docker.sock, which no variable can hide.
 const systemDocker = fs.existsSync("/var/run/docker.sock");
@@ -44,7 +24,7 @@ const systemDocker = fs.existsSync("/var/run/docker.sock");
   async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-noruntime-"));
     const port = await closedPort();
-    const r = await jest({
+    const r = await runJest({
       ...process.env,
       TEST_DATABASE_URL: `mysql://root@127.0.0.1:${port}/test`,
       // no Docker socket anywhere Testcontainers looks: DOCKER_HOST, ~/.docker, $XDG_RUNTIME_DIR
@@ -66,7 +46,7 @@ it("when the server at TEST_DATABASE_URL answers but refuses the login, then jes
   const url = new URL(TEST_SERVER_URL);
   url.username = url.username || "root";
   url.password = "not-the-password";
-  const r = await jest({ ...process.env, TEST_DATABASE_URL: url.toString(), DOCKER_HOST: "unix:///nonexistent.sock" });
+  const r = await runJest({ ...process.env, TEST_DATABASE_URL: url.toString(), DOCKER_HOST: "unix:///nonexistent.sock" });
   expect(r.code).toBe(1);
   expect(r.output.trim()).toMatch(
     new RegExp(
