@@ -70,7 +70,15 @@ export async function resolveTestServer(
   }
   log(`Nothing answers at ${where}: starting ${TEST_MYSQL_IMAGE} with Testcontainers for this run.`);
   const { MySqlContainer } = await import("@testcontainers/mysql");
-  const container = await new MySqlContainer(TEST_MYSQL_IMAGE).start();
+  let container: StartedMySqlContainer;
+  try {
+    container = await new MySqlContainer(TEST_MYSQL_IMAGE).start();
+  } catch (err) {
+    throw new TestServerError(
+      `Testcontainers could not start ${TEST_MYSQL_IMAGE} (${err instanceof Error ? err.message : String(err)}): ` +
+        `check that the container runtime can pull it and publish ports, or set TEST_DATABASE_URL to a server that runs.`,
+    );
+  }
   const started = container.getConnectionUri(true);
   log(`Testcontainers: ${TEST_MYSQL_IMAGE} at ${container.getHost()}:${container.getPort()}; removed after the tests.`);
   return { url: started, source, container };
