@@ -46,7 +46,11 @@ it("when the server at TEST_DATABASE_URL answers but refuses the login, then jes
   const url = new URL(TEST_SERVER_URL);
   url.username = url.username || "root";
   url.password = "not-the-password";
-  const r = await runJest({ ...process.env, TEST_DATABASE_URL: url.toString(), DOCKER_HOST: "unix:///nonexistent.sock" });
+  const r = await runJest({
+    ...process.env,
+    TEST_DATABASE_URL: url.toString(),
+    DOCKER_HOST: "unix:///nonexistent.sock",
+  });
   expect(r.code).toBe(1);
   expect(r.output.trim()).toMatch(
     new RegExp(
