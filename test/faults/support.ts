@@ -236,11 +236,4 @@ export async function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutM
   }
 }
 
-/** A port that was free a moment ago (for a child process that cannot report port 0 back). */
-export async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
+export { freePort } from "@gacha/testing";

@@ -4,7 +4,16 @@
 // is not run by any CI of this project.
 import fs from "node:fs";
 import path from "node:path";
-import { clusterMysqlImage, EXACT_VERSION, readJsonc, readText, readYaml, repoRoot } from "./support";
+import {
+  clusterMysqlImage,
+  compareVersions,
+  EXACT_VERSION,
+  readCompose,
+  readJsonc,
+  readText,
+  readYaml,
+  repoRoot,
+} from "./support";
 
 interface DevContainer {
   dockerComposeFile: string;
@@ -28,6 +37,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  extends?: { file: string; service: string };
 }
 interface Compose {
   name?: string;
@@ -36,9 +46,13 @@ interface Compose {
 }
 
 const devcontainer = readJsonc<DevContainer>(".devcontainer/devcontainer.json");
-const compose = readYaml<Compose>(path.join(".devcontainer", devcontainer.dockerComposeFile));
+const devCompose = readText(path.join(".devcontainer", devcontainer.dockerComposeFile));
+const compose = readCompose<Compose>(path.join(".devcontainer", devcontainer.dockerComposeFile));
 const app = compose.services[devcontainer.service]!;
-const db = compose.services.db!;
+// db extends the quick start's db (compose.yaml at the root): one definition for both.
+const devDb = compose.services.db!;
+const rootCompose = readCompose<Compose>("compose.yaml");
+const sharedDb = rootCompose.services.db!;
 const dockerfile = readText(path.join(".devcontainer", app.build?.dockerfile ?? "Dockerfile"));
 const feature = (name: string) => Object.entries(devcontainer.features).find(([ref]) => ref.includes(`/${name}:`))?.[1];
 /** The named volume mounted at a container path, by a service. */
@@ -63,26 +77,41 @@ it("when app starts, then it waits for a healthy db and reaches it at 127.0.0.1:
   expect(app.depends_on).toEqual({ db: { condition: "service_healthy" } });
   // sharing db's network namespace: localhost inside app is the database
   expect(app.network_mode).toBe("service:db");
-  // nothing published on the host, so a MySQL already running there does not clash
+  // nothing published on the host, so a MySQL already running there does not clash:
+  // the shared definition publishes 127.0.0.1:3306 for the quick start, the dev container resets it
   expect(app.ports).toBeUndefined();
-  expect(db.ports).toBeUndefined();
+  expect(devCompose).toMatch(/^ {4}ports: !reset \[\]$/m);
   // the defaults every part of the project uses (README "Configuration")
   expect(readText("packages/testing/src/databases.ts")).toContain('"mysql://root@127.0.0.1:3306/test"');
-  expect(readText("scripts/migrate-local.js")).toContain('"mysql://root@127.0.0.1:3306/gacha"');
+  expect(readText("scripts/local-db.js")).toContain("`mysql://root@127.0.0.1:${port}/gacha`");
+  expect(readText("scripts/local-db.js")).toContain('env.GACHA_DB_PORT ?? "3306"');
 });
 
-it("when db is read, then it is the cluster's MySQL series pinned to a patch release (as in ci.yml), with a passwordless root, a TCP health check and a named volume", () => {
-  expect(db.image).toMatch(/^mysql:8\.4\.\d+$/);
-  expect(db.image!.startsWith(`${clusterMysqlImage()}.`)).toBe(true);
+it("when db is read, then it extends the quick start's db and adds nothing but the reset of its ports", () => {
+  expect(devDb.extends).toEqual({ file: "../compose.yaml", service: "db" });
+  expect(Object.keys(devDb).sort()).toEqual(["extends", "ports"]);
+});
+
+it("when the shared db is read, then it is the cluster's MySQL series pinned to a patch release (as in ci.yml), with a passwordless root, a TCP health check and a named volume", () => {
+  expect(sharedDb.image).toMatch(/^mysql:8\.4\.\d+$/);
+  expect(sharedDb.image!.startsWith(`${clusterMysqlImage()}.`)).toBe(true);
   const ci = readYaml<{ jobs: Record<string, { services?: Record<string, { image: string }> }> }>(
     ".github/workflows/ci.yml",
   );
   const ciImages = Object.values(ci.jobs).flatMap((job) => Object.values(job.services ?? {}).map((s) => s.image));
-  expect(ciImages).toEqual([db.image]);
-  expect(db.environment).toEqual({ MYSQL_ALLOW_EMPTY_PASSWORD: "yes" });
+  expect(ciImages).toEqual([sharedDb.image]);
+  expect(sharedDb.environment).toEqual({ MYSQL_ALLOW_EMPTY_PASSWORD: "yes" });
   // over TCP: the image's first-start init server has networking off, so it cannot pass early
-  expect(db.healthcheck?.test).toEqual(["CMD", "mysqladmin", "ping", "-h", "127.0.0.1", "-uroot", "--silent"]);
-  expect(Object.keys(compose.volumes ?? {})).toContain(volumeAt(db, "/var/lib/mysql"));
+  expect(sharedDb.healthcheck?.test).toEqual(["CMD", "mysqladmin", "ping", "-h", "127.0.0.1", "-uroot", "--silent"]);
+  const dataVolume = sharedDb.volumes?.find((v) => v.endsWith(":/var/lib/mysql"))?.split(":")[0];
+  expect(dataVolume).toBeDefined();
+  // extends does not bring top-level volumes along: both files declare it
+  expect(Object.keys(rootCompose.volumes ?? {})).toContain(dataVolume);
+  expect(Object.keys(compose.volumes ?? {})).toContain(dataVolume);
+});
+
+it("when the quick start's db is published, then only on loopback, on 3306 unless GACHA_DB_PORT moves it", () => {
+  expect(sharedDb.ports).toEqual(["127.0.0.1:${GACHA_DB_PORT:-3306}:3306"]);
 });
 
 it("when two clones of the repository are opened, then each gets its own containers and volumes (no fixed project name, no shared volume)", () => {

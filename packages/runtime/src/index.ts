@@ -6,3 +6,4 @@ export * from "./grpc-handler";
 export * from "./grpc-server";
 export * from "./logger";
 export * from "./shutdown";
+export * from "./startup-error";

@@ -2,7 +2,7 @@
 // patches the modules the imports below load (see ./telemetry).
 import "@gacha/runtime/dev-source-maps";
 import { telemetry } from "./telemetry";
-import { createLogger, exitOnFatal, onShutdown } from "@gacha/runtime";
+import { createLogger, exitOnFatal, onShutdown, startupErrorMessage } from "@gacha/runtime";
 import { logTelemetryStatus, shutdownTelemetry } from "@gacha/telemetry";
 import { createClients } from "./clients";
 import { loadGatewayConfig } from "./config";
@@ -10,8 +10,12 @@ import { createDrain } from "./draining";
 import { drainHttpServer, listen } from "./listen";
 import { createServer } from "./server";
 
+// The ports this service listens on, by variable, for the message if one is taken.
+let ports: Record<string, number> = {};
+
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
+  ports = { PORT: config.PORT };
   const logger = createLogger("gateway", {
     level: config.LOG_LEVEL,
     ...(config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}),
@@ -41,6 +45,6 @@ async function main(): Promise<void> {
 }
 
 void main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(startupErrorMessage("gateway", err, ports));
   process.exit(1);
 });
