@@ -117,7 +117,8 @@ it("when the quick start's db is published, then only on loopback, on 3306 unles
 it("when two clones of the repository are opened, then each gets its own containers and volumes (no fixed project name, no shared volume)", () => {
   expect(compose).not.toHaveProperty("name");
   // every volume a service mounts by name is declared here, scoped to the compose project
-  const named = Object.values(compose.services)
+  // db's data volume comes through `extends` from the root compose.yaml
+  const named = [...Object.values(compose.services), sharedDb]
     .flatMap((s) => s.volumes ?? [])
     .map((v) => v.split(":")[0]!)
     .filter((source) => !source.startsWith(".") && !source.startsWith("/"));
@@ -153,7 +154,7 @@ it("when minikube starts in the container, then its state lives in a per-project
 });
 
 it("when the quick start's ports are listed, then each one, the web page's 5173 included, is forwarded with a label", () => {
-  expect(readText("services/web/vite.config.ts")).toMatch(/server: \{[^}]*port: 5173,/);
+  expect(readText("services/web/vite.config.ts")).toMatch(/server: \{[^}]*port: Number\(process\.env\.WEB_PORT \?\? 5173\),/);
   for (const port of [8080, 5173, 50051, 50052, 3306]) {
     expect(devcontainer.forwardPorts).toContain(port);
     expect(devcontainer.portsAttributes[String(port)]?.label).toBeTruthy();

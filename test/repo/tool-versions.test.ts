@@ -31,3 +31,9 @@ it("when a workflow installs Skaffold, then it reads the version from versions.e
 it("when the docs name the dev container's Skaffold, then it is that version", () => {
   expect(readText("docs/kubernetes.md")).toContain(`the dev container installs ${skaffold}`);
 });
+
+it("when the cluster tier builds Skaffold from the Go module proxy, then it builds the version of versions.env", () => {
+  const goMod = readText("tools/cluster/skaffold/go.mod");
+  const required = /^require github\.com\/GoogleContainerTools\/skaffold\/v2 (v\S+)$/m.exec(goMod)?.[1];
+  expect(required).toBe(skaffold);
+});
