@@ -94,6 +94,26 @@ docker_base_images() {
   done
 }
 
+# Jaeger's own image layout (its cmd/jaeger/Dockerfile): the binary and the sampling strategies its
+# built-in all-in-one config reads from ./cmd/jaeger/, working directory /
+jaeger_image() {
+  in_registry jaegertracing/jaeger:2.1.0 && [ -f "$CLUSTER_CACHE/jaeger-image.v2" ] && return 0
+  local src ctx
+  src="$(cd "$CLUSTER_ROOT/tools/cluster/jaeger" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/jaegertracing/jaeger)/cmd/jaeger"
+  ctx="$(mktemp -d)"
+  cp -L "$CLUSTER_BIN/jaeger" "$ctx/jaeger-linux"
+  cp "$src/sampling-strategies.json" "$ctx/"
+  mkdir -p "$ctx/tmp"
+  printf '%s\n' 'FROM scratch' 'COPY tmp /tmp' 'COPY jaeger-linux /cmd/jaeger/jaeger-linux' \
+    'COPY sampling-strategies.json /cmd/jaeger/sampling-strategies.json' \
+    'ENTRYPOINT ["/cmd/jaeger/jaeger-linux"]' 'USER 10001' > "$ctx/Containerfile"
+  podman build -q --pull=never -t localhost/cluster-tier/jaeger:2.1.0 "$ctx" >/dev/null
+  push localhost/cluster-tier/jaeger:2.1.0 jaegertracing/jaeger:2.1.0
+  ctr --address /run/gacha-cluster/containerd.sock -n k8s.io images rm docker.io/jaegertracing/jaeger:2.1.0 >/dev/null 2>&1 || true
+  rm -rf "$ctx"
+  touch "$CLUSTER_CACHE/jaeger-image.v2"
+}
+
 bin="$CLUSTER_BIN"
 base_images
 pause_image
@@ -101,5 +121,5 @@ binary_image coredns/coredns:v1.12.1 "$bin/coredns"
 binary_image rancher/local-path-provisioner:v0.0.30 "$bin/local-path-provisioner"
 [ -x "$bin/prometheus" ] && binary_image prom/prometheus:v3.1.0 "$bin/prometheus" 65534 \
   '"--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"'
-[ -x "$bin/jaeger" ] && binary_image jaegertracing/jaeger:2.1.0 "$bin/jaeger" 10001
+[ -x "$bin/jaeger" ] && jaeger_image
 docker_base_images

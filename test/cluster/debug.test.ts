@@ -1,8 +1,12 @@
 // Debugging on a real cluster (README "Run on minikube"; docs/kubernetes.md,
-// Debugging): under `skaffold dev -p debug` and under `skaffold debug`, the
-// Node inspector of gateway, gacha and item answers on localhost 9229, 9230 and
-// 9231 through Skaffold's own port-forward; a breakpoint in a handler pauses a
-// request, and resuming completes it, even past the gateway's normal deadline.
+// Debugging): under `skaffold dev -p debug`, the Node inspector of gateway, gacha
+// and item answers on localhost 9229, 9230 and 9231 through Skaffold's own
+// port-forward; a breakpoint in a handler pauses a request, and resuming
+// completes it, even past the gateway's normal deadline.
+// Plain `skaffold debug` is not run here: its Node transform adds an init container
+// from Skaffold's helper image (gcr.io/k8s-skaffold/skaffold-debug-support/nodejs),
+// which can neither be pulled nor built from the package registries on this
+// project's machines (docs/cluster.md, "What it cannot prove").
 import { CdpSession, inspectorTargets } from "../container/support/inspector";
 import { createNamespace, deleteNamespace, repoCopy } from "./support/cluster";
 import { background, eventually, kubeContext, type Background } from "./support/run";
@@ -70,10 +74,8 @@ async function pauseAndResume<T>(
   }
 }
 
-describe.each([
-  ["skaffold dev -p debug", ["dev", "-p", "debug"]],
-  ["skaffold debug", ["debug"]],
-])("%s", (_name, command) => {
+describe("skaffold dev -p debug", () => {
+  const command = ["dev", "-p", "debug"];
   let ns: string;
   let copy: ReturnType<typeof repoCopy>;
   let proc: Background;
