@@ -63,6 +63,9 @@ if [ ! -d "$DATADIR/mysql" ]; then
 CREATE USER 'root'@'%' IDENTIFIED BY '${root_pw}';
 GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;
 ALTER USER 'root'@'localhost' IDENTIFIED BY '${root_pw}';
+-- as in the mysql image: root@localhost and root@'%' only (mariadb-install-db also makes
+-- password-less root@127.0.0.1, ::1 and @<hostname>, which would win over root@'%' for TCP from 127.0.0.1)
+DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', 'root'@'$(hostname)';
 SQL
   kill "$pid"; wait "$pid" || true
   mysql_note "init done"
