@@ -82,7 +82,9 @@ describe.each([...SERVICES])("the debug overlay's %s container", (svc) => {
   it("when a request waits on a paused upstream, then the env is dev's with exactly the debug-only variables set over it", () => {
     const envOf = (overlay: "dev" | "debug") =>
       Object.fromEntries((appContainer(render(overlay), svc).env ?? []).map((e) => [e.name, e]));
-    const debugOnly = Object.fromEntries(Object.entries(DEBUG_ENV[svc]).map(([name, value]) => [name, { name, value }]));
+    const debugOnly = Object.fromEntries(
+      Object.entries(DEBUG_ENV[svc]).map(([name, value]) => [name, { name, value }]),
+    );
     expect(envOf("debug")).toEqual({ ...envOf("dev"), ...debugOnly });
   });
 

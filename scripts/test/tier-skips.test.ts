@@ -19,10 +19,7 @@ beforeAll(() => {
     fs.symlinkSync(found, path.join(tmp, "bin", tool));
   }
   // Loaded into every node the scripts start: a Node too old for Vitest 5 and jsdom.
-  fs.writeFileSync(
-    path.join(tmp, "old-node.js"),
-    'Object.defineProperty(process, "version", { value: "v20.0.0" });\n',
-  );
+  fs.writeFileSync(path.join(tmp, "old-node.js"), 'Object.defineProperty(process, "version", { value: "v20.0.0" });\n');
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -11,7 +11,15 @@ import mariadb from "mariadb";
 import { gachaV1, itemV1 } from "@gacha/proto";
 import { callUnary, clientChannelOptions, insecure } from "@gacha/runtime";
 import { startTcpForwarder, type TcpForwarder, type TestDatabase } from "@gacha/testing";
-import { createDatabases, reportedPort, sleep, spawnService, startGacha, startItem, type ServiceProcess } from "./support";
+import {
+  createDatabases,
+  reportedPort,
+  sleep,
+  spawnService,
+  startGacha,
+  startItem,
+  type ServiceProcess,
+} from "./support";
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import pino from "pino";
-import { AppError, invalidArgument, isUnavailable, toGrpcStatus, unavailable } from "../src/errors";
+import { invalidArgument, isUnavailable, toGrpcStatus, unavailable } from "../src/errors";
 
 const logged: unknown[] = [];
 const logger = pino({ level: "debug" }, { write: (line: string) => logged.push(JSON.parse(line)) });

@@ -126,7 +126,9 @@ describe("tracing on (OTLP http/json to a receiver)", () => {
       () =>
         receiver
           .spans()
-          .find((s) => s.service === "gacha" && s.name === "outbox deliver" && s.attributes["gacha.draw_id"] === drawId),
+          .find(
+            (s) => s.service === "gacha" && s.name === "outbox deliver" && s.attributes["gacha.draw_id"] === drawId,
+          ),
       "the relay's delivery span for the pending grant",
     );
     const roots = receiver.spans().filter((s) => s.service === "gacha" && !s.parentSpanId);

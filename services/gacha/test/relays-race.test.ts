@@ -160,9 +160,7 @@ describe.each([2, 4])("%i gacha relays over one outbox, item flapping", (replica
     }
 
     const pending = async () =>
-      Number(
-        (await gachaDb.query<{ n: bigint }>("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL"))[0]!.n,
-      );
+      Number((await gachaDb.query<{ n: bigint }>("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL"))[0]!.n);
     const until = Date.now() + 30_000;
     while ((await pending()) > 0 && Date.now() < until) await sleep(100);
     expect(await pending()).toBe(0);
