@@ -1,7 +1,6 @@
 // Helpers for the fault suites (not a suite): in-process services on fresh
 // databases, a TCP proxy that can be cut, and the end-of-test invariant.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer as createTcpServer } from "node:net";
 import path from "node:path";
 import { createLogger } from "@gacha/runtime";
 import { createTestDatabase, startTcpForwarder, type TestDatabase } from "@gacha/testing";
@@ -197,15 +196,6 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
   return { child, output: () => out, exited, exitedAt: () => exitedAt };
 }
 
-/** Waits (bounded) until the process has printed something matching pattern. */
-export async function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!pattern.test(p.output())) {
-    if (Date.now() > until || p.child.exitCode !== null) throw new Error(`no ${pattern} in the output:\n${p.output()}`);
-    await sleep(50);
-  }
-}
-
 /**
  * Waits (bounded) for the process's JSON log line whose msg is `msg` and returns its
  * `port`: a service started on port 0 binds a free port and reports it there, so no
@@ -231,13 +221,4 @@ export async function reportedPort(p: ServiceProcess, msg: string, timeoutMs = 2
       throw new Error(`no "${msg}" line with a port in the output:\n${p.output()}`);
     await sleep(50);
   }
-}
-
-/** A port that was free a moment ago (for a child process that cannot report port 0 back). */
-export async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
 }
