@@ -15,7 +15,6 @@ import {
   podmanRaw,
   publishedPort,
   Scope,
-  sleep,
   waitFor,
 } from "./support/podman";
 import { syncDestination, syncInto } from "./support/sync";
@@ -89,7 +88,7 @@ interface Location {
 interface Paused {
   reason: string;
   hitBreakpoints?: string[];
-  callFrames: { url: string; location: Location }[];
+  callFrames: { callFrameId: string; url: string; location: Location }[];
 }
 
 /** 0-based line and column of the one match of `re` in `source` (CDP locations are 0-based). */
@@ -146,8 +145,14 @@ it("when a client attaches over the inspector's WebSocket and sets a breakpoint 
     });
     expect(top.location).toMatchObject({ scriptId: script.scriptId, lineNumber: line });
     expect(top.location.columnNumber! - column).toBeLessThan(20);
-    await sleep(300);
-    expect(settled).toBe(false); // the request waits at the breakpoint
+    // Still paused in this very request (its frame answers), and the client has no response yet.
+    const { result } = await cdp.send<{ result: { value: unknown } }>("Debugger.evaluateOnCallFrame", {
+      callFrameId: top.callFrameId,
+      expression: "_req.url",
+      returnByValue: true,
+    });
+    expect(result.value).toBe("/healthz");
+    expect(settled).toBe(false);
     await cdp.send("Debugger.resume");
     const res = await response;
     expect(res.status).toBe(200);
