@@ -36,12 +36,15 @@ export interface RunningSystem {
   logs(): Promise<string>;
 }
 
-/** The app container's ports; the first is its service port. */
+/** The app container's ports, its service port first (the debug overlay adds `devtools` to the list). */
 const containerPorts = (svc: Service, overlay: Overlay = "dev"): number[] => {
   const spec = podSpec(find(render(overlay), "Deployment", svc));
-  return spec.containers
-    .find((c: { name: string }) => c.name === svc)
-    .ports.map((p: { containerPort: number }) => p.containerPort);
+  const ports: { name?: string; containerPort: number }[] = spec.containers.find(
+    (c: { name: string }) => c.name === svc,
+  ).ports;
+  return [...ports.filter((p) => p.name !== "devtools"), ...ports.filter((p) => p.name === "devtools")].map(
+    (p) => p.containerPort,
+  );
 };
 
 /** MariaDB stand-in for StatefulSet/mysql: its env, args, user and init scripts from the dev render. */
