@@ -4,7 +4,7 @@
 // A debugger pauses gacha at a breakpoint inside GetHistories; the gateway's
 // request waits there past the dev overlay's deadline (where it would be a 504)
 // and completes once the debugger resumes: README, "a request survives your breakpoint".
-import { CdpSession, inspectorTargets } from "./support/inspector";
+import { CdpSession, inspectorTargets, locate } from "./support/inspector";
 import { buildMariadbImage, buildServiceImage, publishedPort, SERVICES, sleep, waitFor } from "./support/podman";
 import { startDevSystem, type RunningSystem } from "./support/system";
 import { find, podSpec, render, type Container } from "../../k8s/test/support/repo";
@@ -57,11 +57,13 @@ it("when gacha is paused at a breakpoint longer than the dev deadline, then the 
     const { scriptSource } = await cdp.send<{ scriptSource: string }>("Debugger.getScriptSource", {
       scriptId: script.scriptId,
     });
-    const line = scriptSource.split("\n").findIndex((l) => /validateUserId\(req\.userId\)/.test(l));
-    expect(line).toBeGreaterThanOrEqual(0);
+    // tsx serves the module on one line (whitespace stripped), calling the import as
+    // `(0, import_runtime.validateUserId)(req.userId)`: the breakpoint goes on that call's column.
+    const { line, column } = locate(scriptSource, /validateUserId\)?\(req\.userId\)/);
     const bp = await cdp.send<{ breakpointId: string; locations: unknown[] }>("Debugger.setBreakpointByUrl", {
       urlRegex: "/src/get-histories\\.ts$",
       lineNumber: line,
+      columnNumber: column,
     });
     expect(bp.locations).toHaveLength(1);
 
@@ -71,7 +73,12 @@ it("when gacha is paused at a breakpoint longer than the dev deadline, then the 
     const response = fetch(`http://${system!.addr.gateway}/histories/1`, {
       signal: AbortSignal.timeout(devDeadlineMs + 60_000),
     }).finally(() => (settled = true));
-    const at = await paused;
+    const at = await Promise.race([
+      paused,
+      response.then((r) => {
+        throw new Error(`the gateway answered ${r.status} and gacha never paused`);
+      }),
+    ]);
     expect(at.hitBreakpoints).toEqual([bp.breakpointId]);
 
     // Stay paused past the deadline the dev overlay would give this call (the point of the test),

@@ -5,7 +5,7 @@
 // pauses a request on a breakpoint, resumes it, and attaches again after a
 // synced save made nodemon restart the app. Everything is removed in afterAll.
 import { EDITS, waitForMarker } from "./support/edits";
-import { CdpSession, inspectorTargets, type InspectorTarget } from "./support/inspector";
+import { CdpSession, inspectorTargets, locate, type InspectorTarget } from "./support/inspector";
 import { containerRun, podmanFlags } from "./support/manifests";
 import {
   buildServiceImage,
@@ -89,15 +89,6 @@ interface Paused {
   reason: string;
   hitBreakpoints?: string[];
   callFrames: { callFrameId: string; url: string; location: Location }[];
-}
-
-/** 0-based line and column of the one match of `re` in `source` (CDP locations are 0-based). */
-function locate(source: string, re: RegExp): { line: number; column: number } {
-  const m = re.exec(source);
-  if (!m || re.exec(source.slice(m.index + 1)))
-    throw new Error(`expected exactly one ${re} in the served module:\n${source.slice(0, 2000)}`);
-  const before = source.slice(0, m.index).split("\n");
-  return { line: before.length - 1, column: before[before.length - 1]!.length };
 }
 
 it("when the debug overlay's container runs, then its devtools port is 9229 and no probe can kill a process paused at a breakpoint", () => {
