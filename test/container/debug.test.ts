@@ -5,7 +5,7 @@
 // pauses a request on a breakpoint, resumes it, and attaches again after a
 // synced save made nodemon restart the app. Everything is removed in afterAll.
 import { EDITS, waitForMarker } from "./support/edits";
-import { CdpSession, inspectorTargets, type InspectorTarget } from "./support/inspector";
+import { CdpSession, inspectorTargets, locate, type InspectorTarget } from "./support/inspector";
 import { containerRun, podmanFlags } from "./support/manifests";
 import {
   buildServiceImage,
@@ -15,7 +15,6 @@ import {
   podmanRaw,
   publishedPort,
   Scope,
-  sleep,
   waitFor,
 } from "./support/podman";
 import { syncDestination, syncInto } from "./support/sync";
@@ -89,16 +88,7 @@ interface Location {
 interface Paused {
   reason: string;
   hitBreakpoints?: string[];
-  callFrames: { url: string; location: Location }[];
-}
-
-/** 0-based line and column of the one match of `re` in `source` (CDP locations are 0-based). */
-function locate(source: string, re: RegExp): { line: number; column: number } {
-  const m = re.exec(source);
-  if (!m || re.exec(source.slice(m.index + 1)))
-    throw new Error(`expected exactly one ${re} in the served module:\n${source.slice(0, 2000)}`);
-  const before = source.slice(0, m.index).split("\n");
-  return { line: before.length - 1, column: before[before.length - 1]!.length };
+  callFrames: { callFrameId: string; url: string; location: Location }[];
 }
 
 it("when the debug overlay's container runs, then its devtools port is 9229 and no probe can kill a process paused at a breakpoint", () => {
@@ -146,8 +136,14 @@ it("when a client attaches over the inspector's WebSocket and sets a breakpoint 
     });
     expect(top.location).toMatchObject({ scriptId: script.scriptId, lineNumber: line });
     expect(top.location.columnNumber! - column).toBeLessThan(20);
-    await sleep(300);
-    expect(settled).toBe(false); // the request waits at the breakpoint
+    // Still paused in this very request (its frame answers), and the client has no response yet.
+    const { result } = await cdp.send<{ result: { value: unknown } }>("Debugger.evaluateOnCallFrame", {
+      callFrameId: top.callFrameId,
+      expression: "_req.url",
+      returnByValue: true,
+    });
+    expect(result.value).toBe("/healthz");
+    expect(settled).toBe(false);
     await cdp.send("Debugger.resume");
     const res = await response;
     expect(res.status).toBe(200);

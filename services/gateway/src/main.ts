@@ -1,6 +1,7 @@
 // First: source maps for our own code only (dev start-up time), then telemetry, which
 // patches the modules the imports below load (see ./telemetry).
 import "@gacha/runtime/dev-source-maps";
+import type { AddressInfo } from "node:net";
 import { telemetry } from "./telemetry";
 import { createLogger, exitOnFatal, onShutdown, startupErrorMessage } from "@gacha/runtime";
 import { logTelemetryStatus, shutdownTelemetry } from "@gacha/telemetry";
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
     drain,
   });
   const server = await listen(app, config.HOST, config.PORT);
-  logger.info({ host: config.HOST, port: config.PORT }, "gateway listening");
+  // The bound port, not the configured one: PORT=0 (tests) takes any free port and says which.
+  logger.info({ host: config.HOST, port: (server.address() as AddressInfo).port }, "gateway listening");
   onShutdown(
     logger,
     [

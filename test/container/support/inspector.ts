@@ -103,3 +103,12 @@ export class CdpSession {
     this.ws.close();
   }
 }
+
+/** 0-based line and column of the one match of `re` in `source` (CDP locations are 0-based). */
+export function locate(source: string, re: RegExp): { line: number; column: number } {
+  const m = re.exec(source);
+  if (!m || re.exec(source.slice(m.index + 1)))
+    throw new Error(`expected exactly one ${re} in the served module:\n${source.slice(0, 2000)}`);
+  const before = source.slice(0, m.index).split("\n");
+  return { line: before.length - 1, column: before[before.length - 1]!.length };
+}
