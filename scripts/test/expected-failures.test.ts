@@ -174,7 +174,7 @@ describe("npm run dev", () => {
 });
 
 describe("a service's start", () => {
-  const services = [
+  const services: { name: string; variable: string; env: Record<string, string> }[] = [
     { name: "gateway", variable: "PORT", env: { HOST: "127.0.0.1" } },
     { name: "gacha", variable: "GACHA_GRPC_PORT", env: { GRPC_HOST: "127.0.0.1" } },
     { name: "item", variable: "ITEM_GRPC_PORT", env: { GRPC_HOST: "127.0.0.1" } },

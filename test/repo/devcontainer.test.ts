@@ -4,16 +4,7 @@
 // is not run by any CI of this project.
 import fs from "node:fs";
 import path from "node:path";
-import {
-  clusterMysqlImage,
-  compareVersions,
-  EXACT_VERSION,
-  readCompose,
-  readJsonc,
-  readText,
-  readYaml,
-  repoRoot,
-} from "./support";
+import { clusterMysqlImage, EXACT_VERSION, readCompose, readJsonc, readText, readYaml, repoRoot } from "./support";
 
 interface DevContainer {
   dockerComposeFile: string;
@@ -154,7 +145,9 @@ it("when minikube starts in the container, then its state lives in a per-project
 });
 
 it("when the quick start's ports are listed, then each one, the web page's 5173 included, is forwarded with a label", () => {
-  expect(readText("services/web/vite.config.ts")).toMatch(/server: \{[^}]*port: Number\(process\.env\.WEB_PORT \?\? 5173\),/);
+  expect(readText("services/web/vite.config.ts")).toMatch(
+    /server: \{[^}]*port: Number\(process\.env\.WEB_PORT \?\? 5173\),/,
+  );
   for (const port of [8080, 5173, 50051, 50052, 3306]) {
     expect(devcontainer.forwardPorts).toContain(port);
     expect(devcontainer.portsAttributes[String(port)]?.label).toBeTruthy();
