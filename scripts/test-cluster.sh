@@ -13,6 +13,8 @@ start=$(date +%s)
 if [ "${GACHA_CLUSTER_EXISTING:-0}" != 1 ]; then
   bash scripts/cluster/up.sh
   eval "$(bash scripts/cluster/up.sh --print-env)"
+  # this project's own cluster: namespaces an interrupted earlier run left behind would only load it
+  kubectl delete namespace -l gacha-platform/cluster-tier=true --wait=false >/dev/null 2>&1 || true
 fi
 for tool in skaffold kubectl; do
   command -v "$tool" >/dev/null || { echo "cluster tier: $tool is not on PATH" >&2; exit 1; }

@@ -57,6 +57,13 @@ start() { # start NAME CMD... : in its own session, log to logs/NAME.log
   setsid "$@" >>"$CLUSTER_LOGS/$name.log" 2>&1 < /dev/null &
   echo $! > "$CLUSTER_STATE/pids/$name.pid"
 }
+# write_config FILE < content: replaces FILE only when the content differs. kube-proxy exits
+# when its config file changes, so rewriting it under a running one would stop it.
+write_config() {
+  local tmp; tmp="$(mktemp)"
+  cat > "$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
 wait_for() { # wait_for WHAT SECONDS CMD...
   local what="$1" secs="$2"; shift 2
   local end=$((SECONDS + secs))
@@ -100,7 +107,7 @@ host_setup() {
 
 start_registry() {
   mkdir -p "$CLUSTER_CACHE/registry"
-  cat > "$CLUSTER_STATE/registry.yml" <<CFG
+  write_config "$CLUSTER_STATE/registry.yml" <<CFG
 version: 0.1
 log: {level: warn}
 storage:
@@ -121,7 +128,7 @@ start_containerd() {
       [plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"$reg\"]
         endpoint = [\"http://127.0.0.1:5000\"]"
   done
-  cat > "$cfg" <<CFG
+  write_config "$cfg" <<CFG
 version = 2
 root = "$CLUSTER_CACHE/containerd"
 state = "$RUN_DIR/containerd"
@@ -145,7 +152,7 @@ state = "$RUN_DIR/containerd"
       conf_dir = "$CLUSTER_STATE/cni/net.d"
     [plugins."io.containerd.grpc.v1.cri".registry]$mirrors
 CFG
-  cat > "$CLUSTER_STATE/cni/net.d/10-gacha.conflist" <<CNI
+  write_config "$CLUSTER_STATE/cni/net.d/10-gacha.conflist" <<CNI
 {
   "cniVersion": "1.0.0",
   "name": "gacha",
@@ -208,7 +215,7 @@ start_control_plane() {
 
 start_node() {
   mkdir -p "$CLUSTER_STATE/kubelet"
-  cat > "$CLUSTER_STATE/kubelet.yaml" <<CFG
+  write_config "$CLUSTER_STATE/kubelet.yaml" <<CFG
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: $NODE_IP
@@ -233,7 +240,7 @@ CFG
   start kubelet kubelet --config="$CLUSTER_STATE/kubelet.yaml" --kubeconfig="$PKI/kubelet.kubeconfig" \
     --root-dir="$CLUSTER_STATE/kubelet" --cert-dir="$CLUSTER_STATE/kubelet/pki" \
     --hostname-override="$NODE_NAME" --node-ip="$NODE_IP"
-  cat > "$CLUSTER_STATE/kube-proxy.yaml" <<CFG
+  write_config "$CLUSTER_STATE/kube-proxy.yaml" <<CFG
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: $PKI/kube-proxy.kubeconfig}
