@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { createConnection } from "mariadb";
 import { createNamespace, deleteNamespace, deploymentsAvailable, portForward } from "./support/cluster";
-import { kubectl, kubectlJson, kubectlOk, skaffold } from "./support/run";
+import { eventually, kubectl, kubectlJson, kubectlOk, skaffold } from "./support/run";
 
 // where pods reach this machine: the node's address (scripts/cluster/up.sh), or GACHA_CLUSTER_HOST_IP
 const NODE_IP = process.env.GACHA_CLUSTER_HOST_IP ?? "10.254.0.1";
@@ -90,8 +90,15 @@ afterAll(async () => {
 it("when `skaffold run -p prod` deploys with the operator's Secrets, then it exits 0 and gateway, gacha, item and web are Available with no MySQL in the namespace", async () => {
   const r = await skaffold(["run", "-p", "prod", "-n", ns, "--status-check=true"], { timeoutMs: 20 * 60_000 });
   if (r.code !== 0) throw new Error(`skaffold run -p prod exited ${r.code}:\n${(r.stdout + r.stderr).slice(-6000)}`);
-  const available = await deploymentsAvailable(ns);
-  expect(available).toEqual({ gacha: "True", gateway: "True", item: "True", web: "True" });
+  // right after the deploy the HPAs raise gacha, gateway and item from 1 to minReplicas (2): each is
+  // Available again once its second pod is Ready
+  await eventually(
+    async () => {
+      expect(await deploymentsAvailable(ns)).toEqual({ gacha: "True", gateway: "True", item: "True", web: "True" });
+    },
+    180_000,
+    2_000,
+  );
   expect((await kubectlOk(["-n", ns, "get", "statefulsets,pvc", "-o", "name"])).trim()).toBe("");
 });
 
