@@ -7,7 +7,7 @@
 // from Skaffold's helper image (gcr.io/k8s-skaffold/skaffold-debug-support/nodejs),
 // which can neither be pulled nor built from the package registries on this
 // project's machines (docs/cluster.md, "What it cannot prove").
-import { CdpSession, inspectorTargets } from "../container/support/inspector";
+import { CdpSession, inspectorTargets, locate } from "../container/support/inspector";
 import { createNamespace, deleteNamespace, repoCopy } from "./support/cluster";
 import { background, eventually, kubeContext, type Background } from "./support/run";
 
@@ -18,14 +18,6 @@ interface Location {
   scriptId: string;
   lineNumber: number;
   columnNumber?: number;
-}
-
-/** 0-based line and column of the one match of `re` in `source`. */
-function locate(source: string, re: RegExp): { line: number; column: number } {
-  const m = re.exec(source);
-  if (!m) throw new Error(`${re} not found in the script V8 runs`);
-  const before = source.slice(0, m.index).split("\n");
-  return { line: before.length - 1, column: before[before.length - 1]!.length };
 }
 
 /**
@@ -135,7 +127,8 @@ describe("skaffold dev -p debug", () => {
     const res = await pauseAndResume(
       `127.0.0.1:${INSPECTOR_PORT[svc]}`,
       /\/src\/get-histories\.ts$/,
-      /validateUserId\(req\.userId\)/,
+      // tsx compiles the import to `(0, import_runtime.validateUserId)(req.userId)`
+      /validateUserId\)?\(req\.userId\)/,
       () => fetch(`http://${gatewayHttp}/histories/1?limit=1`, { signal: AbortSignal.timeout(120_000) }),
       5_000,
     );
