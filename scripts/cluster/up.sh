@@ -50,10 +50,15 @@ export KUBECONFIG="$PKI/admin.kubeconfig"
 mkdir -p "$CLUSTER_STATE" "$CLUSTER_LOGS" "$CLUSTER_STATE/pids" "$RUN_DIR"
 
 # ---- processes, by PID file -------------------------------------------------
-running() { local p; p="$(cat "$CLUSTER_STATE/pids/$1.pid" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# alive, and still the process we started (its command line names it: a PID file can outlive a
+# session's processes, and the PID may be reused)
+running() {
+  local p; p="$(cat "$CLUSTER_STATE/pids/$1.pid" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null &&
+    tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- "$2"
+}
 start() { # start NAME CMD... : in its own session, log to logs/NAME.log
   local name="$1"; shift
-  if running "$name"; then log "$name already running"; return; fi
+  if running "$name" "$1"; then log "$name already running"; return; fi
   setsid "$@" >>"$CLUSTER_LOGS/$name.log" 2>&1 < /dev/null &
   echo $! > "$CLUSTER_STATE/pids/$name.pid"
 }
