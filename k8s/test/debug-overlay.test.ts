@@ -58,10 +58,12 @@ describe.each([...SERVICES])("the debug overlay's %s container", (svc) => {
     expect(exec).not.toContain("--inspect");
   });
 
-  it("when rendered, then it runs nodemon with nodemon.json's exec plus --inspect=0.0.0.0:9229 right after `node`", () => {
+  it("when rendered, then it runs nodemon with `exec` + nodemon.json's exec plus --inspect=0.0.0.0:9229 right after `node`", () => {
     const c = appContainer(render("debug"), svc);
     expect(c.command).toEqual(["nodemon"]);
-    expect(c.args).toEqual(["--exec", nodemonExec(svc).replace(/^node /, `node ${INSPECT} `)]);
+    // `exec`: the shell nodemon runs --exec in becomes node, so nodemon waits for node's own
+    // exit (and its release of 9229) before it starts the next one
+    expect(c.args).toEqual(["--exec", nodemonExec(svc).replace(/^node /, `exec node ${INSPECT} `)]);
   });
 
   it("when rendered, then it exposes containerPort 9229 named devtools next to its service port", () => {

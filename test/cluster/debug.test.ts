@@ -2,12 +2,17 @@
 // Debugging): under `skaffold dev -p debug`, the Node inspector of gateway, gacha
 // and item answers on localhost 9229, 9230 and 9231 through Skaffold's own
 // port-forward; a breakpoint in a handler pauses a request, and resuming
-// completes it, even past the gateway's normal deadline.
+// completes it, even past the gateway's normal deadline; after a synced save
+// restarts the app, a debugger attaches again on the same local port (what VS
+// Code's `restart: true` in .vscode/launch.json relies on).
 // Plain `skaffold debug` is not run here: its Node transform adds an init container
 // from Skaffold's helper image (gcr.io/k8s-skaffold/skaffold-debug-support/nodejs),
 // which can neither be pulled nor built from the package registries on this
 // project's machines (docs/cluster.md, "What it cannot prove").
-import { CdpSession, inspectorTargets, locate } from "../container/support/inspector";
+import fs from "node:fs";
+import path from "node:path";
+import { EDITS, waitForMarker } from "../container/support/edits";
+import { CdpSession, inspectorTargets, locate, type InspectorTarget } from "../container/support/inspector";
 import { createNamespace, deleteNamespace, repoCopy } from "./support/cluster";
 import { background, eventually, kubeContext, type Background } from "./support/run";
 
@@ -18,6 +23,15 @@ interface Location {
   scriptId: string;
   lineNumber: number;
   columnNumber?: number;
+}
+
+/** The one inspector target at `hostPort` (nodemon runs one app process), once it answers. */
+async function oneTarget(hostPort: string, not?: InspectorTarget): Promise<InspectorTarget> {
+  return eventually(async () => {
+    const t = await inspectorTargets(hostPort);
+    if (t?.length !== 1 || t[0]!.id === not?.id) throw new Error(`inspector at ${hostPort}: ${JSON.stringify(t)}`);
+    return t[0]!;
+  }, 60_000);
 }
 
 /**
@@ -32,12 +46,8 @@ async function pauseAndResume<T>(
   request: () => Promise<T>,
   holdMs: number,
 ) {
-  const [target] = await eventually(async () => {
-    const t = await inspectorTargets(hostPort);
-    if (t?.length !== 1) throw new Error(`inspector at ${hostPort}: ${JSON.stringify(t)}`);
-    return t;
-  }, 60_000);
-  const cdp = await CdpSession.connect(target!.webSocketDebuggerUrl);
+  const target = await oneTarget(hostPort);
+  const cdp = await CdpSession.connect(target.webSocketDebuggerUrl);
   try {
     const parsed = cdp.event<{ scriptId: string; url: string }>("Debugger.scriptParsed", (s) => file.test(s.url));
     await cdp.send("Debugger.enable");
@@ -134,5 +144,41 @@ describe("skaffold dev -p debug", () => {
     );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ histories: expect.any(Array), next_cursor: null });
+  });
+
+  it("when a save is synced and nodemon restarts the gateway, then a new inspector target answers on localhost:9229 and a debugger attaches", async () => {
+    const hostPort = `127.0.0.1:${INSPECTOR_PORT.gateway}`;
+    const before = await oneTarget(hostPort);
+    const edit = EDITS.gateway;
+    const file = path.join(copy.dir, edit.file);
+    const original = fs.readFileSync(file, "utf8");
+    const marker = `dbg${Date.now().toString(36)}`;
+    const from = proc.output().length;
+    try {
+      fs.writeFileSync(file, edit.apply(original, marker));
+      await waitForMarker(edit, gatewayHttp, marker, Date.now(), 60_000, 100);
+      const after = await oneTarget(hostPort, before).catch((e: Error) => {
+        // Skaffold's own lines only, not the pods' logs it streams ("[gateway] ...")
+        const skaffoldLines = proc
+          .output()
+          .slice(from)
+          .split("\n")
+          .filter((l) => !/^\[[\w-]+\]/.test(l));
+        throw new Error(`${e.message}\n--- skaffold dev since the save:\n${skaffoldLines.join("\n").slice(-4000)}`);
+      });
+      const cdp = await CdpSession.connect(after.webSocketDebuggerUrl);
+      try {
+        const r = await cdp.send<{ result: { value: unknown } }>("Runtime.evaluate", {
+          expression: "process.pid > 0",
+          returnByValue: true,
+        });
+        expect(r.result.value).toBe(true);
+      } finally {
+        cdp.close();
+      }
+    } finally {
+      fs.writeFileSync(file, original);
+      await waitForMarker(edit, gatewayHttp, "", Date.now(), 60_000, 100);
+    }
   });
 });
