@@ -34,12 +34,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# debug.test.ts talks to the Node inspector over the platform WebSocket: global from
-# Node 22 on; Node 20.10+/21 have it behind a flag
-if [ "$(node -p 'Number(process.versions.node.split(".")[0])')" -lt 22 ]; then
-  export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-websocket"
-fi
-
 # bounded: cold image builds dominate (~3 min); 20 min means something hangs
 timeout --kill-after=30 1200 npx jest --config jest.container.config.js --ci "$@"
 echo "container tier done in $(( $(date +%s) - start ))s"

@@ -1,6 +1,6 @@
 // A minimal Chrome DevTools Protocol client over the platform's WebSocket (Node 22+,
-// or Node 20/21 with --experimental-websocket, which scripts/test-containers.sh sets):
-// what VS Code and Chrome DevTools do when they attach to `node --inspect`.
+// or Node 20/21 with --experimental-websocket): what VS Code and Chrome DevTools do
+// when they attach to `node --inspect`. Used by the cluster tier's debug test.
 
 export interface InspectorTarget {
   id: string;
