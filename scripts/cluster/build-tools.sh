@@ -16,6 +16,14 @@ export GOFLAGS="-mod=mod -trimpath" CGO_ENABLED=0 GOTOOLCHAIN=local
 par="${CLUSTER_GO_PARALLEL:-$(nproc)}"
 mkdir -p "$CLUSTER_CACHE/tools" "$CLUSTER_BIN"
 
+# One build at a time: .ci/run starts this in the background and up.sh runs it again,
+# which then waits here and finds every tool built.
+exec 9>"$CLUSTER_CACHE/tools/.build.lock"
+if ! flock -n 9; then
+  log "build-tools: another build is running (e.g. .ci/run's background build); waiting for it"
+  flock 9
+fi
+
 # name | module dir | package | binary | requirement that carries the version | extra ldflags
 k8s_ldflags() {
   local v="$1" minor; minor="$(echo "$v" | cut -d. -f2)"
