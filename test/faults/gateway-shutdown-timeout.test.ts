@@ -3,7 +3,7 @@
 // there, and the process exits instead of waiting for it.
 import { request as httpRequest } from "node:http";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
-import { reportedPort, sleep, spawnService, type ServiceProcess } from "./support";
+import { reportedPort, sleep, spawnGateway, type ServiceProcess } from "./support";
 
 jest.setTimeout(60_000);
 
@@ -32,15 +32,11 @@ it("when a request outlives SHUTDOWN_TIMEOUT_MS after SIGTERM, then it is cut at
   await new Promise<void>((resolve) => silent!.listen(0, "127.0.0.1", resolve));
   const upstream = `127.0.0.1:${(silent.address() as { port: number }).port}`;
 
-  gateway = spawnService("services/gateway/src/main.ts", {
-    HOST: "127.0.0.1",
-    PORT: "0",
-    GACHA_SERVICE_ADDR: upstream,
-    ITEM_SERVICE_ADDR: upstream,
-    GRPC_DEADLINE_MS: "60000",
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    LOG_LEVEL: "info",
-    LOG_FORMAT: "json",
+  gateway = spawnGateway({
+    gacha: upstream,
+    item: upstream,
+    grpcDeadlineMs: 60_000,
+    shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
   });
   const gw = gateway;
   const port = await reportedPort(gw, "gateway listening");

@@ -12,7 +12,7 @@ import {
   createDatabases,
   reportedPort,
   sleep,
-  spawnService,
+  spawnGateway,
   startGacha,
   startItem,
   startTcpProxy,
@@ -124,15 +124,11 @@ it("when the gateway gets SIGTERM under keep-alive load, then no request is cut,
   const slowGacha = await startTcpProxy(gacha.port, { replyDelayMs: HOLD_MS });
   const slowItem = await startTcpProxy(item.port, { replyDelayMs: HOLD_MS });
   proxies.push(slowGacha, slowItem);
-  gateway = spawnService("services/gateway/src/main.ts", {
-    HOST: "127.0.0.1",
-    PORT: "0",
-    GACHA_SERVICE_ADDR: `127.0.0.1:${slowGacha.port}`,
-    ITEM_SERVICE_ADDR: `127.0.0.1:${slowItem.port}`,
-    GRPC_DEADLINE_MS: "5000",
-    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    LOG_LEVEL: "info",
-    LOG_FORMAT: "json",
+  gateway = spawnGateway({
+    gacha: `127.0.0.1:${slowGacha.port}`,
+    item: `127.0.0.1:${slowItem.port}`,
+    grpcDeadlineMs: 5_000,
+    shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
   });
   const gw = gateway;
   const port = await reportedPort(gw, "gateway listening");

@@ -196,6 +196,25 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
   return { child, output: () => out, exited, exitedAt: () => exitedAt };
 }
 
+/** The gateway as its own process on port 0 (it reports the port: "gateway listening"), JSON logs. */
+export function spawnGateway(o: {
+  gacha: string;
+  item: string;
+  grpcDeadlineMs: number;
+  shutdownTimeoutMs: number;
+}): ServiceProcess {
+  return spawnService("services/gateway/src/main.ts", {
+    HOST: "127.0.0.1",
+    PORT: "0",
+    GACHA_SERVICE_ADDR: o.gacha,
+    ITEM_SERVICE_ADDR: o.item,
+    GRPC_DEADLINE_MS: String(o.grpcDeadlineMs),
+    SHUTDOWN_TIMEOUT_MS: String(o.shutdownTimeoutMs),
+    LOG_LEVEL: "info",
+    LOG_FORMAT: "json",
+  });
+}
+
 /**
  * Waits (bounded) for the process's JSON log line whose msg is `msg` and returns its
  * `port`: a service started on port 0 binds a free port and reports it there, so no
