@@ -11,7 +11,12 @@
 // The container rows also get the total a user waits with skaffold: its watch quiet
 // period (--watch-poll-interval, from skaffold.env; Skaffold's default 1000 ms if
 // absent) + the sync and restart measured here.
-// Env: RELOAD_EDITS (default 10), RELOAD_WHERE=container,host (default both),
+// - cluster (RELOAD_WHERE=cluster; bench/reload-cluster.ts): the real `skaffold dev` on a
+//    real cluster (the kube-context in the environment), Skaffold's quiet period, sync
+//    (kubectl exec) and port-forward included.
+// After the rows it prints each row's ratio to the service's compiled cold start
+// (bench:startup, measured in the same run; RELOAD_RATIO=0 skips it).
+// Env: RELOAD_EDITS (default 10), RELOAD_WHERE=container,host,cluster (default container,host),
 // RELOAD_SERVICE_ENV="K=V K2=V2" overrides the services' env in both (experiments,
 // e.g. LOG_FORMAT=json), RELOAD_NODEMON_EXEC="<cmd>" replaces nodemon.json's exec
 // in the containers (before/after comparisons), RELOAD_NODEMON_ARGS="--delay 0" adds
@@ -35,6 +40,8 @@ import {
 } from "../test/container/support/podman";
 import { syncDestination, syncInto } from "../test/container/support/sync";
 import { startDevSystem } from "../test/container/support/system";
+import { benchCluster } from "./reload-cluster";
+import { startup } from "./startup";
 
 const N = Number(process.env.RELOAD_EDITS ?? 10);
 const WHERE = (process.env.RELOAD_WHERE ?? "container,host").split(",");
@@ -83,7 +90,7 @@ interface Sample {
 }
 interface Row {
   service: Service;
-  where: "container" | "host";
+  where: "container" | "host" | "cluster";
   samples: Sample[];
 }
 
@@ -329,8 +336,10 @@ function printRows(rows: Row[], intervalMs: number): void {
         r.samples.map((s) => s[k]).filter((x): x is number => x !== undefined),
         50,
       );
-    // the host loop (npm run dev) has no skaffold in front of it
-    const withInterval = (p: number) => (r.where === "container" ? f(intervalMs + pct(tot, p)) : "-");
+    // the host loop (npm run dev) has no skaffold in front of it; the cluster rows are real
+    // skaffold dev, its quiet period already inside the measured number
+    const withInterval = (p: number) =>
+      r.where === "container" ? f(intervalMs + pct(tot, p)) : r.where === "cluster" ? f(pct(tot, p)) : "-";
     return [
       r.service,
       r.where,
@@ -353,10 +362,36 @@ function printRows(rows: Row[], intervalMs: number): void {
   for (const b of body) console.log(line(b));
 }
 
+/**
+ * Each service's save -> served p50 (with the quiet period where skaffold is in front) over
+ * its compiled cold start (bench:startup, measured now): the floor of any restart-based
+ * reload, so the ratio compares machines that differ 2-3x in speed. Goal: <= 2.0.
+ */
+async function printRatios(rows: Row[], intervalMs: number): Promise<void> {
+  if (process.env.RELOAD_RATIO === "0" || !rows.some((r) => r.where !== "host")) return;
+  console.error("bench:reload: compiled cold start of each service (bench:startup, for the ratios)");
+  const cold = await startup();
+  console.log("\nratio of save -> served (p50) to the compiled cold start (goal <= 2.0):");
+  console.log("| service | where | save -> served p50 | cold start | ratio |");
+  console.log("|---|---|---|---|---|");
+  for (const r of rows) {
+    if (r.where === "host") continue;
+    const p50 =
+      pct(
+        r.samples.map((s) => s.total),
+        50,
+      ) + (r.where === "container" ? intervalMs : 0);
+    const c = cold[r.service]!.readyMs;
+    console.log(`| ${r.service} | ${r.where} | ${Math.round(p50)} ms | ${c} ms | ${(p50 / c).toFixed(1)}x |`);
+  }
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   if (WHERE.includes("container")) rows.push(...(await benchContainer()));
   if (WHERE.includes("host")) rows.push(...(await benchHost()));
+  if (WHERE.includes("cluster"))
+    rows.push(...(await benchCluster(N)).map((r) => ({ ...r, where: "cluster" as const })));
   const interval = watchInterval();
   console.log(
     `\nhot reload: write of a changed .ts file -> first response with the new behaviour (${N} edits per service; ` +
@@ -370,6 +405,7 @@ async function main(): Promise<void> {
       `"+ interval" = that + sync+restart (container rows; sync here is podman exec, skaffold's is kubectl exec)\n`,
   );
   printRows(rows, interval.ms);
+  await printRatios(rows, interval.ms);
   if (process.env.RELOAD_JSON) fs.writeFileSync(process.env.RELOAD_JSON, JSON.stringify(rows, null, 2));
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the system as `npm run dev` does (migrations, then the four services
+# Runs the system as `npm run dev` does (a database if none answers, migrations, then the four services
 # under nodemon + tsx, and Vite), runs the e2e suites against its gateway and
 # its web page (scripts/e2e-web.sh), then stops it. Both sign up and sign in first.
 # This is the quick start, checked: CI runs it after `npm test`.
@@ -13,7 +13,6 @@ if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
   echo "something already listens on $base; stop it first" >&2
   exit 1
 fi
-npm run --silent migrate
 # Its own process group, so the whole tree (concurrently, nodemon, tsx) stops together.
 LOG_FORMAT=json setsid node scripts/dev.js >"$log" 2>&1 &
 dev_pid=$!

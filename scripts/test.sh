@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test tier that can run on this machine.
-#   1. generate code, lint the protos, type-check everything (tests included)
+#   1. generate code, lint the protos, type-check everything (tests included),
+#      unless GACHA_STATIC_CHECKS_DONE=1 says the caller has just done so
 #   2. jest: unit, integration (real MariaDB at TEST_DATABASE_URL), Kubernetes
 #      manifests and skaffold.yaml checks (real kubectl kustomize / kustomize build:
 #      the one on PATH when recent enough, see scripts/ci/find-kustomize.js)
@@ -19,14 +20,19 @@ node -e '
   if (have !== want) console.error(`\nWARNING: running on Node ${process.version}, but .nvmrc (and the images) use Node ${want}.` +
     ` Results may differ from the images; switch with \`nvm use\` (or fnm/volta/asdf).\n`);'
 
-step "generate (buf + ts-proto, prisma)"
-npm run --silent generate
-step "buf lint"
-npx buf lint
-step "type-check (sources and tests)"
-npx tsc -b services/gacha services/item services/gateway services/auth packages/database packages/migrate
-npx tsc -p tsconfig.test.json
-npm run --silent typecheck -w services/web   # the page: its own ESM/DOM tsconfigs
+# A CI job that has just run `npm ci` (which generates), `npm run lint` (buf lint
+# included) and `npm run typecheck` sets GACHA_STATIC_CHECKS_DONE=1, so each runs
+# once (.github/workflows/ci.yml). The commands below are those scripts' own.
+if [ "${GACHA_STATIC_CHECKS_DONE:-0}" = 1 ]; then
+  step "generate, buf lint, type-check: already done by this CI job (GACHA_STATIC_CHECKS_DONE=1)"
+else
+  step "generate (buf + ts-proto, prisma)"
+  npm run --silent generate
+  step "buf lint"
+  npx buf lint
+  step "type-check (sources and tests)"
+  npm run --silent typecheck
+fi
 step "kubectl or kustomize for rendering the overlays (yours if recent enough)"
 kustomize_env="$(node scripts/ci/find-kustomize.js --print-env)"   # exits non-zero, saying what to install
 eval "$kustomize_env"
@@ -44,4 +50,14 @@ if [ "${GACHA_CONTAINER_TIER:-0}" = 1 ]; then
   bash scripts/test-containers.sh
 else
   step "container tier skipped: GACHA_CONTAINER_TIER is not 1 (needs root podman on Debian/Ubuntu; see docs/containers.md)"
+fi
+
+# Opt-in: the cluster tier runs the real Skaffold and kubectl against a real Kubernetes:
+# this project's single-node cluster built from source (scripts/cluster/up.sh, root on
+# Debian; .ci/run sets GACHA_CLUSTER_TIER=1), or yours with GACHA_CLUSTER_EXISTING=1.
+if [ "${GACHA_CLUSTER_TIER:-0}" = 1 ]; then
+  step "cluster tier (real Kubernetes + Skaffold: skaffold run/dev/debug, port-forward e2e, prod, cold start)"
+  bash scripts/test-cluster.sh
+else
+  step "cluster tier skipped: GACHA_CLUSTER_TIER is not 1 (a real cluster and skaffold; see docs/cluster.md)"
 fi

@@ -23,7 +23,15 @@ const urlFor = (name: string) => {
 
 export async function adminQuery(sql: string): Promise<unknown> {
   const { database: _db, ...server } = parseDatabaseUrl(SERVER_URL);
-  const conn = await mariadb.createConnection({ ...server, connectTimeout: 5_000 });
+  const conn = await mariadb.createConnection({ ...server, connectTimeout: 5_000 }).catch((e: Error) => {
+    // e.g. a server whose root logs in through the unix socket only: one sentence, not the driver's stack
+    const where = new URL(SERVER_URL);
+    where.password = where.password ? "***" : "";
+    throw new Error(
+      `the benchmarks create their databases at ${where.toString()} and could not connect: ${e.message}. ` +
+        "Set BENCH_DATABASE_URL to a MySQL/MariaDB account that may create and drop databases.",
+    );
+  });
   try {
     return await conn.query(sql);
   } finally {

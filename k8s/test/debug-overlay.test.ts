@@ -20,8 +20,16 @@ import {
 
 const INSPECT = "--inspect=0.0.0.0:9229";
 const LOCAL_PORTS: Record<ServiceName, number> = { gateway: 9229, gacha: 9230, item: 9231 };
-/** Debug-only variables: the gateway's upstream deadline outlives a breakpoint. */
-const DEBUG_ENV: Record<string, Record<string, string>> = { gateway: { GRPC_DEADLINE_MS: "600000" } };
+/**
+ * Debug-only variables, per service: the gateway's upstream deadline outlives a
+ * breakpoint. gacha and item have none: a paused item only delays grants (the
+ * outbox relay retries them), and nothing waits on a paused gacha but the gateway.
+ */
+const DEBUG_ENV: Record<ServiceName, Record<string, string>> = {
+  gateway: { GRPC_DEADLINE_MS: "600000" },
+  gacha: {},
+  item: {},
+};
 
 const nodemonExec = (svc: string): string => JSON.parse(readRepoFile(`services/${svc}/nodemon.json`)).exec;
 const appContainer = (objects: K8sObject[], svc: string): Container =>
@@ -50,10 +58,12 @@ describe.each([...SERVICES])("the debug overlay's %s container", (svc) => {
     expect(exec).not.toContain("--inspect");
   });
 
-  it("when rendered, then it runs nodemon with nodemon.json's exec plus --inspect=0.0.0.0:9229 right after `node`", () => {
+  it("when rendered, then it runs nodemon with `exec` + nodemon.json's exec plus --inspect=0.0.0.0:9229 right after `node`", () => {
     const c = appContainer(render("debug"), svc);
     expect(c.command).toEqual(["nodemon"]);
-    expect(c.args).toEqual(["--exec", nodemonExec(svc).replace(/^node /, `node ${INSPECT} `)]);
+    // `exec`: the shell nodemon runs --exec in becomes node, so nodemon waits for node's own
+    // exit (and its release of 9229) before it starts the next one
+    expect(c.args).toEqual(["--exec", nodemonExec(svc).replace(/^node /, `exec node ${INSPECT} `)]);
   });
 
   it("when rendered, then it exposes containerPort 9229 named devtools next to its service port", () => {
@@ -71,10 +81,13 @@ describe.each([...SERVICES])("the debug overlay's %s container", (svc) => {
     expect(c.readinessProbe).toEqual(appContainer(render("dev"), svc).readinessProbe);
   });
 
-  it("when a request waits on a paused upstream, then the debug-only variables give it 10 minutes", () => {
-    const env = Object.fromEntries((appContainer(render("debug"), svc).env ?? []).map((e) => [e.name, e.value]));
-    for (const [name, value] of Object.entries(DEBUG_ENV[svc] ?? {}))
-      expect({ name, value: env[name] }).toEqual({ name, value });
+  it("when a request waits on a paused upstream, then the env is dev's with exactly the debug-only variables set over it", () => {
+    const envOf = (overlay: "dev" | "debug") =>
+      Object.fromEntries((appContainer(render(overlay), svc).env ?? []).map((e) => [e.name, e]));
+    const debugOnly = Object.fromEntries(
+      Object.entries(DEBUG_ENV[svc]).map(([name, value]) => [name, { name, value }]),
+    );
+    expect(envOf("debug")).toEqual({ ...envOf("dev"), ...debugOnly });
   });
 
   it("when VS Code maps a breakpoint, then remoteRoot /app + the repo path is where the dev image has the source", () => {
@@ -90,7 +103,7 @@ describe("the debug overlay as a whole", () => {
     const copy: K8sObject = JSON.parse(JSON.stringify(o));
     if (copy.kind !== "Deployment" || !(SERVICES as readonly string[]).includes(copy.metadata.name)) return copy;
     const c = podSpec(copy).containers.find((x: Container) => x.name === copy.metadata.name);
-    const debugEnv = Object.keys(DEBUG_ENV[copy.metadata.name] ?? {});
+    const debugEnv = Object.keys(DEBUG_ENV[copy.metadata.name as ServiceName]);
     delete c.command;
     delete c.args;
     delete c.startupProbe;

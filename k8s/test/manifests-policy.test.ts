@@ -29,11 +29,19 @@ function syncedImages(): Set<string> {
   return new Set((skaffoldConfig().build?.artifacts ?? []).filter((a) => a.sync?.manual?.length).map((a) => a.image));
 }
 
+// What every overlay renders at least: the gacha, item, gateway and web Deployments, the
+// two migration Jobs and the two wait-for-schema init containers. A policy loop over
+// fewer than that checked nothing it claims to.
+const MIN_CONTAINERS = 8;
+const MIN_POD_SPECS = 6;
+const MIN_LONG_RUNNING = 4;
+
 describe.each(OVERLAYS)("the %s overlay", (overlay) => {
   const objects = () => render(overlay);
   const all = () => containers(objects());
 
   it("when any container runs (init containers and Jobs included), then it runs as a non-root uid", () => {
+    expect(all().length).toBeGreaterThanOrEqual(MIN_CONTAINERS);
     const bad = all()
       .filter((r) => effective(r, "runAsNonRoot") !== true || !(Number(effective(r, "runAsUser")) > 0))
       .map((r) => r.where);
@@ -42,6 +50,7 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
 
   it("when any container runs, then privilege escalation is off, all capabilities are dropped and seccomp is RuntimeDefault", () => {
     const bad: string[] = [];
+    expect(all().length).toBeGreaterThanOrEqual(MIN_CONTAINERS);
     for (const r of all()) {
       const sc = r.container.securityContext ?? {};
       if (sc.allowPrivilegeEscalation !== false) bad.push(`${r.where}: allowPrivilegeEscalation`);
@@ -54,6 +63,8 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
 
   it("when any container runs, then its root filesystem is read-only, except the dev containers skaffold syncs into", () => {
     const synced = syncedImages();
+    expect([...synced].sort()).toEqual(["gacha", "gateway", "item", "web"]); // exempt in dev only
+    expect(all().length).toBeGreaterThanOrEqual(MIN_CONTAINERS);
     const bad = all()
       .filter((r) => r.container.securityContext?.readOnlyRootFilesystem !== true)
       .filter(
@@ -66,6 +77,7 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
 
   it("when any container runs, then it has cpu and memory requests and limits", () => {
     const bad: string[] = [];
+    expect(all().length).toBeGreaterThanOrEqual(MIN_CONTAINERS);
     for (const r of all()) {
       for (const kind of ["requests", "limits"])
         for (const res of ["cpu", "memory"])
@@ -76,8 +88,9 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
 
   // dev drops liveness from the synced app containers on purpose (k8s/test/dev-probes.test.ts)
   it("when a container is long-running (not a Job, not an init container), then it has a readiness probe, and in prod a liveness probe", () => {
-    const bad = all()
-      .filter((r) => LONG_RUNNING.includes(r.workload.kind) && !r.init)
+    const longRunning = all().filter((r) => LONG_RUNNING.includes(r.workload.kind) && !r.init);
+    expect(longRunning.length).toBeGreaterThanOrEqual(MIN_LONG_RUNNING);
+    const bad = longRunning
       .filter((r) => !r.container.readinessProbe || (overlay === "prod" && !r.container.livenessProbe))
       .map((r) => r.where);
     expect(bad).toEqual([]);
@@ -85,6 +98,7 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
 
   it("when a pod runs, then it mounts no service account token and gets no service-link environment", () => {
     const bad: string[] = [];
+    expect(objects().filter((o) => podSpec(o)).length).toBeGreaterThanOrEqual(MIN_POD_SPECS);
     for (const o of objects()) {
       const spec = podSpec(o);
       if (!spec) continue;
@@ -120,6 +134,7 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
 
   it("when a Deployment or StatefulSet selects its pods, then the selector is just app.kubernetes.io/name and matches the template", () => {
     const bad: string[] = [];
+    expect(ofKind(objects(), "Deployment", "StatefulSet").length).toBeGreaterThanOrEqual(MIN_LONG_RUNNING);
     for (const o of ofKind(objects(), "Deployment", "StatefulSet")) {
       const sel = o.spec.selector?.matchLabels ?? {};
       if (Object.keys(sel).join() !== "app.kubernetes.io/name")
@@ -132,6 +147,7 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
 
   it("when a Service selects pods, then exactly one long-running workload matches and its targetPort names exist", () => {
     const bad: string[] = [];
+    expect(ofKind(objects(), "Service").length).toBeGreaterThanOrEqual(MIN_LONG_RUNNING);
     for (const svc of ofKind(objects(), "Service")) {
       const selector: Record<string, string> = svc.spec.selector ?? {};
       const matches = objects().filter((o) => {
@@ -178,13 +194,16 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
     for (const name of ["gacha", "item"]) {
       const c = podSpec(find(objects(), "Deployment", name)).containers[0];
       expect(c.readinessProbe.grpc).toBeDefined();
+      // dev drops liveness on purpose (k8s/test/dev-probes.test.ts)
       if (overlay === "prod") expect(c.livenessProbe.grpc).toBeDefined();
+      else expect(c.livenessProbe).toBeUndefined();
     }
   });
 
   it("when the gateway is probed, then liveness (prod) is GET /healthz and readiness GET /readyz on its http port", () => {
     const c = podSpec(find(objects(), "Deployment", "gateway")).containers[0];
     if (overlay === "prod") expect(c.livenessProbe.httpGet).toMatchObject({ path: "/healthz", port: "http" });
+    else expect(c.livenessProbe).toBeUndefined();
     expect(c.readinessProbe.httpGet).toMatchObject({ path: "/readyz", port: "http" });
     expect(c.ports).toContainEqual({ name: "http", containerPort: 8080 });
   });
@@ -255,7 +274,10 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
   });
 
   it("when a migration command runs, then it uses the image's entry for this overlay (compiled JS in prod, node + tsx loader in dev)", () => {
-    for (const r of all().filter((x) => x.container.args?.[1] === "--migrations")) {
+    const migrations = all().filter((x) => x.container.args?.[1] === "--migrations");
+    // each database's Job and its Deployment's wait-for-schema init container
+    expect(migrations.map((r) => r.where).length).toBe(4);
+    for (const r of migrations) {
       expect(r.container.workingDir).toBe("/app");
       if (overlay === "prod") expect(r.container.command).toEqual(["/nodejs/bin/node", "packages/migrate/dist/cli.js"]);
       else

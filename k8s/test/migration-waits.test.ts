@@ -63,6 +63,12 @@ const pipelines = [undefined, ...(config.profiles ?? []).map((p) => p.name)].fla
   }));
 });
 
+it("when skaffold.yaml is read, then every pipeline deploys at least one kustomize directory", () => {
+  // the default pipeline and the dev, debug and prod profiles
+  expect(pipelines.map((p) => p.dir)).toEqual(expect.arrayContaining(["k8s/overlays/dev", "k8s/overlays/prod"]));
+  expect(pipelines.length).toBeGreaterThanOrEqual(3);
+});
+
 describe.each(pipelines)("the $name", ({ dir, statusCheckDeadline }) => {
   describe.each([...DB_SERVICES])("%s", (db) => {
     const objects = () => renderDir(dir);
@@ -89,8 +95,9 @@ describe.each(pipelines)("the $name", ({ dir, statusCheckDeadline }) => {
     });
 
     it("when the init container still waits, then the Job is not killed by its own deadline first", () => {
-      const active = job().spec.activeDeadlineSeconds;
-      if (active !== undefined) expect(active).toBeGreaterThanOrEqual(initWait());
+      // unset: no deadline at all, which is fine too
+      const active: number | undefined = job().spec.activeDeadlineSeconds;
+      expect(active ?? Infinity).toBeGreaterThanOrEqual(initWait());
     });
 
     it("when the schema arrives at the init container's last moment, then the app can still start before Skaffold's and the Deployment's deadlines", () => {

@@ -12,7 +12,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=podman-env.sh
 source "${HERE}/podman-env.sh"
 
-PKGS=(podman buildah runc debootstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins)
+# podman-compose: the compose the quick start's database uses where only podman exists
+# (scripts/local-db.js; test/container/local-db.test.ts)
+PKGS=(podman podman-compose buildah runc debootstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins)
 
 if [ "$(id -u)" -ne 0 ]; then
   SUDO=sudo
@@ -24,7 +26,7 @@ need_install=0
 if ! command -v podman >/dev/null 2>&1 || ! podman info >/dev/null 2>&1; then
   need_install=1
 fi
-for tool in buildah runc debootstrap; do
+for tool in buildah runc debootstrap podman-compose; do
   command -v "$tool" >/dev/null 2>&1 || need_install=1
 done
 

@@ -1,6 +1,7 @@
 // Vite for the gacha page. The dev server proxies the API paths to the gateway,
 // so the page and the API share one origin (no CORS), as behind the Ingress.
 //   WEB_HOST      interface to listen on: 127.0.0.1 (default) or 0.0.0.0 in a container
+//   WEB_PORT      the dev server's port: 5173 (default; npm run dev checks it is free first)
 //   GATEWAY_URL   where the API is: http://127.0.0.1:8080 (npm run dev), http://gateway:8080 in the cluster
 //   AUTH_URL      where sign-up/sign-in are: http://127.0.0.1:8081 (npm run dev), http://auth:8081 in the cluster
 import react from "@vitejs/plugin-react";
@@ -27,7 +28,7 @@ export default defineConfig({
   plugins: [react()],
   server: {
     host: process.env.WEB_HOST ?? "127.0.0.1",
-    port: 5173,
+    port: Number(process.env.WEB_PORT ?? 5173),
     strictPort: true,
     proxy: { [API_PATHS.source]: gateway, [AUTH_PATHS.source]: auth },
   },

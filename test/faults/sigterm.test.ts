@@ -1,25 +1,25 @@
 // A rolling restart of gacha under load: SIGTERM to a real gacha process while
-// draws are in flight, then a new process on the same port. In-flight draws
+// draws are in flight, then a new process behind the same address (a forwarder
+// the test holds, as a Service's address outlives its pods). In-flight draws
 // finish, the old process exits 0 after logging its shutdown, and a client
 // that retries 503 (with the same Idempotency-Key) sees no failure at all.
 import { closeHttpServer, listen } from "@gacha/runtime";
 import type { Server } from "node:http";
-import type { TestDatabase } from "@gacha/testing";
+import { startTcpForwarder, type TcpForwarder, type TestDatabase } from "@gacha/testing";
 import { createClients, type Clients } from "../../services/gateway/src/clients";
 import { createServer } from "../../services/gateway/src/server";
 import type { ItemApp } from "../../services/item/src/app";
 import {
   createDatabases,
   expectInvariant,
-  freePort,
   logger,
+  reportedPort,
   sleep,
   startAuth,
   startItem,
   spawnService,
   startTcpProxy,
   waitForOutboxDrained,
-  waitForOutput,
   type Auth,
   type ServiceProcess,
   type TcpProxy,
@@ -40,6 +40,7 @@ let clients: Clients;
 let http: Server;
 let slowItem: TcpProxy;
 let auth: Auth;
+let gachaAddress: TcpForwarder;
 const processes: ServiceProcess[] = [];
 
 afterAll(async () => {
@@ -48,11 +49,12 @@ afterAll(async () => {
   if (http) await closeHttpServer(http, 1_000);
   clients?.close();
   await slowItem?.close();
+  await gachaAddress?.close();
   await item?.close();
   await Promise.all([gachaDb?.drop(), itemDb?.drop(), auth?.close()]);
 });
 
-it("when gacha gets SIGTERM under load and a new process takes its port, then in-flight draws finish, it exits 0, and the client sees no failure", async () => {
+it("when gacha gets SIGTERM under load and a new process takes over its address, then in-flight draws finish, it exits 0, and the client sees no failure", async () => {
   [{ gachaDb, itemDb }, auth] = await Promise.all([createDatabases("f_term"), startAuth()]);
   await auth.signInAll([500, 501, 502, 503, 504, 505]);
   item = await startItem(itemDb.url);
@@ -61,11 +63,12 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   // when SIGTERM is sent is provably in flight inside gacha.
   const HOLD_MS = 300;
   slowItem = await startTcpProxy(item.port, { replyDelayMs: HOLD_MS });
-  const gachaPort = await freePort();
+  gachaAddress = await startTcpForwarder(undefined);
   const env = {
     GACHA_DATABASE_URL: gachaDb.url,
     GRPC_HOST: "127.0.0.1",
-    GACHA_GRPC_PORT: String(gachaPort),
+    GACHA_GRPC_PORT: "0",
+    METRICS_PORT: "0",
     ITEM_SERVICE_ADDR: `127.0.0.1:${slowItem.port}`,
     RELAY_INTERVAL_MS: "200",
     SHUTDOWN_TIMEOUT_MS: "5000",
@@ -74,10 +77,10 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
   };
   const first = spawnGacha(env);
   processes.push(first);
-  await waitForOutput(first, /gRPC server listening/, 20_000);
+  gachaAddress.forwardTo(await reportedPort(first, "gRPC server listening"));
 
   clients = createClients({
-    GACHA_SERVICE_ADDR: `127.0.0.1:${gachaPort}`,
+    GACHA_SERVICE_ADDR: `127.0.0.1:${gachaAddress.port}`,
     ITEM_SERVICE_ADDR: `127.0.0.1:${item.port}`,
   });
   http = await listen(
@@ -155,7 +158,7 @@ it("when gacha gets SIGTERM under load and a new process takes its port, then in
 
     const second = spawnGacha(env);
     processes.push(second);
-    await waitForOutput(second, /gRPC server listening/, 20_000);
+    gachaAddress.forwardTo(await reportedPort(second, "gRPC server listening"));
     // Let the new instance serve a while (bounded), then stop the stream.
     const until = Date.now() + 10_000;
     while (okAfterOldExit < 20 && Date.now() < until) await sleep(50);

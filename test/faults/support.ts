@@ -1,10 +1,9 @@
 // Helpers for the fault suites (not a suite): in-process services on fresh
 // databases, a TCP proxy that can be cut, and the end-of-test invariant.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer as createTcpServer, connect, type Server, type Socket } from "node:net";
 import path from "node:path";
 import { createLogger } from "@gacha/runtime";
-import { createTestDatabase, type TestDatabase } from "@gacha/testing";
+import { createTestDatabase, startTcpForwarder, type TestDatabase } from "@gacha/testing";
 import { createGachaApp, type GachaApp } from "../../services/gacha/src/app";
 import { loadGachaConfig } from "../../services/gacha/src/config";
 import { createItemApp, type ItemApp } from "../../services/item/src/app";
@@ -109,7 +108,11 @@ export async function expectInvariant(gachaDb: TestDatabase, itemDb: TestDatabas
   };
 }
 
-/** A TCP proxy to 127.0.0.1:targetPort that can be cut (listener closed, sockets destroyed) and restored on the same port. */
+/**
+ * A TCP proxy to 127.0.0.1:targetPort that can be cut (every connection
+ * destroyed, new ones closed at once) and restored. It keeps its port the
+ * whole time: nothing else can take it between the cut and the restore.
+ */
 export interface TcpProxy {
   port: number;
   cut(): Promise<void>;
@@ -119,49 +122,15 @@ export interface TcpProxy {
 
 /** replyDelayMs holds every chunk from the target that long (order kept): a slow upstream. */
 export async function startTcpProxy(targetPort: number, opts: { replyDelayMs?: number } = {}): Promise<TcpProxy> {
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const s = createTcpServer((client) => {
-        const upstream = connect(targetPort, "127.0.0.1");
-        for (const sock of [client, upstream]) {
-          sockets.add(sock);
-          sock.on("close", () => sockets.delete(sock));
-          sock.on("error", () => undefined);
-        }
-        client.pipe(upstream);
-        const delay = opts.replyDelayMs ?? 0;
-        if (delay > 0) {
-          // Same delay for every chunk: timers fire in insertion order, so bytes stay in order.
-          upstream.on("data", (chunk) => setTimeout(() => client.destroyed || client.write(chunk), delay));
-        } else {
-          upstream.pipe(client);
-        }
-        client.on("close", () => upstream.destroy());
-        upstream.on("close", () => client.destroy());
-      });
-      s.once("error", reject);
-      s.listen(port, "127.0.0.1", () => {
-        server = s;
-        resolve((s.address() as { port: number }).port);
-      });
-    });
-  const cut = async () => {
-    const s = server;
-    server = undefined;
-    const closed = s ? new Promise((resolve) => s.close(resolve)) : Promise.resolve();
-    for (const sock of sockets) sock.destroy();
-    await closed;
-  };
-  const port = await listen(0);
+  const forwarder = await startTcpForwarder(targetPort, opts);
   return {
-    port,
-    cut,
-    restore: async () => {
-      if (!server) await listen(port);
+    port: forwarder.port,
+    cut: async () => {
+      forwarder.forwardTo(undefined);
+      forwarder.cutConnections();
     },
-    close: cut,
+    restore: async () => forwarder.forwardTo(targetPort),
+    close: () => forwarder.close(),
   };
 }
 
@@ -282,20 +251,51 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
   return { child, output: () => out, exited, exitedAt: () => exitedAt };
 }
 
-/** Waits (bounded) until the process has printed something matching pattern. */
-export async function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!pattern.test(p.output())) {
-    if (Date.now() > until || p.child.exitCode !== null) throw new Error(`no ${pattern} in the output:\n${p.output()}`);
-    await sleep(50);
-  }
+/** The gateway as its own process on port 0 (it reports the port: "gateway listening"), JSON logs. */
+export function spawnGateway(o: {
+  gacha: string;
+  item: string;
+  grpcDeadlineMs: number;
+  shutdownTimeoutMs: number;
+  /** Where the gateway fetches the auth service's JWKS (its base URL). */
+  authUrl: string;
+}): ServiceProcess {
+  return spawnService("services/gateway/src/main.ts", {
+    HOST: "127.0.0.1",
+    PORT: "0",
+    GACHA_SERVICE_ADDR: o.gacha,
+    ITEM_SERVICE_ADDR: o.item,
+    GRPC_DEADLINE_MS: String(o.grpcDeadlineMs),
+    SHUTDOWN_TIMEOUT_MS: String(o.shutdownTimeoutMs),
+    AUTH_JWKS_URL: `${o.authUrl}/.well-known/jwks.json`,
+    LOG_LEVEL: "info",
+    LOG_FORMAT: "json",
+  });
 }
 
-/** A port that was free a moment ago (for a child process that cannot report port 0 back). */
-export async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
+/**
+ * Waits (bounded) for the process's JSON log line whose msg is `msg` and returns its
+ * `port`: a service started on port 0 binds a free port and reports it there, so no
+ * test has to guess a free port for it.
+ */
+export async function reportedPort(p: ServiceProcess, msg: string, timeoutMs = 20_000): Promise<number> {
+  const find = () =>
+    p
+      .output()
+      .split("\n")
+      .flatMap((line) => {
+        try {
+          const l = JSON.parse(line) as { msg?: unknown; port?: unknown };
+          return l.msg === msg && typeof l.port === "number" && l.port > 0 ? [l.port] : [];
+        } catch {
+          return [];
+        }
+      })[0];
+  const until = Date.now() + timeoutMs;
+  for (let port = find(); ; port = find()) {
+    if (port !== undefined) return port;
+    if (Date.now() > until || p.child.exitCode !== null)
+      throw new Error(`no "${msg}" line with a port in the output:\n${p.output()}`);
+    await sleep(50);
+  }
 }

@@ -15,6 +15,14 @@ export function readYaml<T>(relPath: string): T {
   return YAML.parse(readText(relPath)) as T;
 }
 
+/**
+ * A Compose file: Compose's own tags (`!reset`, `!override`) are read as the plain value they
+ * carry; the tests check the tags on the text.
+ */
+export function readCompose<T>(relPath: string): T {
+  return YAML.parse(readText(relPath), { logLevel: "error" }) as T;
+}
+
 /** devcontainer.json is JSON with comments: TypeScript's tsconfig reader parses it. */
 export function readJsonc<T>(relPath: string): T {
   const { config, error } = ts.parseConfigFileTextToJson(relPath, readText(relPath));

@@ -67,6 +67,11 @@ export async function waitForDatabase(opts: WaitForDatabaseOptions): Promise<Wai
       const reason = describeConnectionError(err);
       if (kind === "login-refused") loginRefusedSince ??= now;
       if (kind === "fatal") throw new DatabaseWaitError(`cannot connect to the database at ${target}: ${reason}`);
+      if (kind === "secure-login-required") {
+        throw new DatabaseWaitError(
+          `the database at ${target} is up but cannot check user ${server.user}'s password over this connection: ${reason}`,
+        );
+      }
       if (kind === "login-refused" && (now - loginRefusedSince! >= loginGraceMs || now >= deadline)) {
         throw new DatabaseWaitError(
           `the database at ${target} is up but refuses user ${server.user}${opts.serverOnly ? "" : ` on database ${database}`}: ${reason}` +

@@ -76,27 +76,28 @@ function run(command: string[], env: Record<string, string>, limitMs: number, on
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/**
+ * Port 1 (tcpmux, a privileged port nothing uses today): nothing listens there, and no
+ * unprivileged process can start listening mid-test, as one could on a port freed for the test.
+ */
+const NOTHING_LISTENS = 1;
 
 /**
- * A TCP proxy to the test database on 127.0.0.1:port that listens only once
- * appearIn(ms) has run out: until then a client gets ECONNREFUSED, as from a
- * MySQL pod whose server is not listening yet.
+ * A TCP proxy to the test database that forwards only once appearIn(ms) has run
+ * out: until then it resets every connection (ECONNRESET), as a Service whose
+ * MySQL pod is not ready yet. It listens from the start, on a port of its own,
+ * so no other process can take that port in the meantime.
  */
-function lateDatabase(port: number) {
+async function lateDatabase() {
   const target = parseDatabaseUrl(TEST_SERVER_URL);
   const sockets = new Set<net.Socket>();
   const track = (s: net.Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   };
+  let appeared = false;
   const server = net.createServer((client) => {
+    if (!appeared) return void client.resetAndDestroy();
     const upstream = net.connect(target.port!, target.host!);
     track(client);
     track(upstream);
@@ -104,10 +105,12 @@ function lateDatabase(port: number) {
     upstream.on("error", () => client.destroy());
     client.pipe(upstream).pipe(client);
   });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   let timer: NodeJS.Timeout | undefined;
   return {
+    port: (server.address() as net.AddressInfo).port,
     appearIn: (ms: number) => {
-      timer ??= setTimeout(() => server.listen(port, "127.0.0.1"), ms);
+      timer ??= setTimeout(() => (appeared = true), ms);
     },
     close: async () => {
       clearTimeout(timer);
@@ -149,8 +152,8 @@ describe("the migration Job's command (migrate deploy) on a cold start", () => {
   it("when the database starts accepting connections only after a few seconds, then the Job waits for it, says so, and migrates", async () => {
     const db = await createTestDatabase("late");
     databases.push(db);
-    const port = await freePort();
-    const proxy = lateDatabase(port);
+    const proxy = await lateDatabase();
+    const port = proxy.port;
     closers.push(proxy.close);
 
     const result = await run(
@@ -163,7 +166,7 @@ describe("the migration Job's command (migrate deploy) on a cold start", () => {
     expect({ code: result.code, output: result.output }).toEqual({ code: 0, output: expect.any(String) });
     expect(result.waitedMs).toBeGreaterThanOrEqual(DB_APPEARS_AFTER_MS);
     expect(result.output).toContain(`waiting for the database at 127.0.0.1:${port}`);
-    expect(result.output).toMatch(/ECONNREFUSED.*retrying/);
+    expect(result.output).toMatch(/ECONNRESET.*retrying/);
     expect(result.output).toMatch(new RegExp(`database at 127\\.0\\.0\\.1:${port} is up \\(attempt \\d+`));
     const applied = await db.query<{ migration_name: string; finished_at: Date | null }>(
       "SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name",
@@ -173,7 +176,7 @@ describe("the migration Job's command (migrate deploy) on a cold start", () => {
   }, 70_000);
 
   it("when nothing ever listens and the wait is 2 s (flag or environment), then it gives up after about 2 s naming host:port", async () => {
-    const port = await freePort();
+    const port = NOTHING_LISTENS;
     const env = { ...job.env, GACHA_DATABASE_URL: urlThrough(port, "gacha") };
     const at = job.args.indexOf("--wait-for-database");
     const withoutWait = [...job.args.slice(0, at), ...job.args.slice(at + 2)];
@@ -197,7 +200,7 @@ describe("the migration Job's command (migrate deploy) on a cold start", () => {
   }, 40_000);
 
   it("when the init container's `status --wait 2` finds no database, then it keeps waiting until its deadline, then exits 1", async () => {
-    const port = await freePort();
+    const port = NOTHING_LISTENS;
     const result = await run(
       [
         ...job.command,

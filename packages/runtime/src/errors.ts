@@ -1,16 +1,13 @@
 import { status, type ServiceError } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 
-/**
- * The one error type the domain throws. `code` is the gRPC status a client
- * sees; `catastrophic` marks errors after which the process should not go on.
- */
+/** The one error type the domain throws. `code` is the gRPC status a client sees. */
 export class AppError extends Error {
   override name = "AppError";
   constructor(
     readonly code: status,
     message: string,
-    readonly options: { catastrophic?: boolean; cause?: unknown } = {},
+    readonly options: { cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
   }

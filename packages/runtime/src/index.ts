@@ -7,3 +7,4 @@ export * from "./grpc-server";
 export * from "./logger";
 export * from "./shutdown";
 export * from "./http";
+export * from "./startup-error";

@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import pino from "pino";
-import { AppError, invalidArgument, isUnavailable, toGrpcStatus, unavailable } from "../src/errors";
+import { invalidArgument, isUnavailable, toGrpcStatus, unavailable } from "../src/errors";
 
 const logged: unknown[] = [];
 const logger = pino({ level: "debug" }, { write: (line: string) => logged.push(JSON.parse(line)) });
@@ -37,7 +37,12 @@ describe("toGrpcStatus", () => {
     expect(isUnavailable(Object.assign(new Error("dup"), { code: "P2002" }))).toBe(false);
   });
 
-  it("when an AppError is catastrophic, then the flag is kept for the caller", () => {
-    expect(new AppError(status.INTERNAL, "pool config broken", { catastrophic: true }).options.catastrophic).toBe(true);
+  it("when an AppError for an outage wraps the driver's error, then the log line carries that cause", () => {
+    const driver = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:3306"), { code: "ECONNREFUSED" });
+    expect(toGrpcStatus(unavailable("item service down", driver), logger)).toEqual({
+      code: status.UNAVAILABLE,
+      details: "item service down",
+    });
+    expect(JSON.stringify(logged)).toContain("connect ECONNREFUSED 127.0.0.1:3306");
   });
 });

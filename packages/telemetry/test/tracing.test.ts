@@ -112,7 +112,25 @@ describe("tracing on (OTLP http/json to a receiver)", () => {
   });
 
   it("when the relay polls the outbox, then its scans start no traces of their own", async () => {
-    // Many relay ticks (every 200 ms) have run since the stack started.
+    // A grant left pending (as after a failed inline delivery): the relay's scan finds it and
+    // delivers it in a trace of its own. The scan ends before that delivery span begins, and each
+    // process exports its spans in the order they end, so once the delivery span is here, a
+    // traced scan would be too. This does not depend on what other tests ran before.
+    const drawId = crypto.randomUUID();
+    await stack.gachaDb.query(
+      `INSERT INTO outbox (draw_id, item_index, user_id, item_id, item_name, rarity, next_attempt_at)
+       VALUES (?, 0, 4245, 1, 'Slime', 'N', NOW(3))`,
+      [drawId],
+    );
+    await eventually(
+      () =>
+        receiver
+          .spans()
+          .find(
+            (s) => s.service === "gacha" && s.name === "outbox deliver" && s.attributes["gacha.draw_id"] === drawId,
+          ),
+      "the relay's delivery span for the pending grant",
+    );
     const roots = receiver.spans().filter((s) => s.service === "gacha" && !s.parentSpanId);
     expect(roots.filter((s) => s.name.startsWith("prisma:"))).toEqual([]);
   });

@@ -4,7 +4,10 @@ import mariadb from "mariadb";
 import { parseDatabaseUrl } from "@gacha/database";
 import { migrate } from "@gacha/migrate";
 
-/** Server the integration tests use; each suite works in databases of its own there. */
+/**
+ * Server the integration tests use; each suite works in databases of its own there. jest's
+ * globalSetup (./global-setup) has set TEST_DATABASE_URL, to a Testcontainers MySQL if need be.
+ */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/test";
 
 const repoRoot = path.resolve(__dirname, "../../..");

@@ -1,1 +1,3 @@
 export * from "./databases";
+export * from "./processes";
+export * from "./tcp-forwarder";

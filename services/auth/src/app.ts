@@ -18,7 +18,7 @@ export interface AuthApp {
   close(): Promise<void>;
 }
 
-/** Builds and starts the auth service; tests pass PORT 0. */
+/** Builds and starts the auth service; tests pass AUTH_PORT 0. */
 export async function createAuthApp(config: AuthConfig, logger: Logger): Promise<AuthApp> {
   // Keys first: a missing or wrong key fails the start before anything opens.
   const keys = await loadKeyRing(config.AUTH_SIGNING_KEY_FILE, config.AUTH_PREVIOUS_SIGNING_KEY_FILE);
@@ -51,7 +51,7 @@ export async function createAuthApp(config: AuthConfig, logger: Logger): Promise
   );
   let server: Server;
   try {
-    server = await listen(app, config.HOST, config.PORT);
+    server = await listen(app, config.HOST, config.AUTH_PORT);
   } catch (err) {
     await db.close();
     throw err;
@@ -61,7 +61,7 @@ export async function createAuthApp(config: AuthConfig, logger: Logger): Promise
   logger.info({ kid: keys.current.kid, alg: keys.current.alg, jwks: keys.jwks.keys.length }, "signing key loaded");
   return {
     app,
-    port: typeof address === "object" && address ? address.port : config.PORT,
+    port: typeof address === "object" && address ? address.port : config.AUTH_PORT,
     async close() {
       try {
         await drainHttpServer(server, drain, config.SHUTDOWN_TIMEOUT_MS);

@@ -5,7 +5,7 @@ import { commonConfig, env, loadConfig } from "@gacha/runtime";
 // Keys are the environment variable names the Kubernetes manifests use.
 const authConfigSchema = z.object({
   ...commonConfig,
-  PORT: env.port(8081),
+  AUTH_PORT: env.port(8081),
   HOST: z.string().min(1).default("0.0.0.0"),
   AUTH_DATABASE_URL: databaseUrlEnv("mysql://root@127.0.0.1:3306/auth"),
   AUTH_DB_POOL_SIZE: env.positiveInt(5),

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@gacha/testing";
-import { freePort, spawnService, waitForOutput, type ServiceProcess } from "../../../test/faults/support";
+import { reportedPort, spawnService, type ServiceProcess } from "../../../test/faults/support";
 import { newPrivateKeyPem, newUsername, PASSWORD } from "./support";
 
 let db: TestDatabase;
@@ -22,17 +22,16 @@ it("when auth gets SIGTERM during sign-ups, then every one in flight completes, 
   dir = mkdtempSync(path.join(tmpdir(), "auth-term-"));
   const keyFile = path.join(dir, "key.pem");
   writeFileSync(keyFile, await newPrivateKeyPem());
-  const port = await freePort();
   auth = spawnService("services/auth/src/main.ts", {
     HOST: "127.0.0.1",
-    PORT: String(port),
+    AUTH_PORT: "0",
     AUTH_DATABASE_URL: db.url,
     AUTH_SIGNING_KEY_FILE: keyFile,
     SHUTDOWN_TIMEOUT_MS: "5000",
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",
   });
-  await waitForOutput(auth, /auth listening/, 30_000);
+  const port = await reportedPort(auth, "auth listening", 30_000);
   const base = `http://127.0.0.1:${port}`;
 
   // Six sign-ups at once: each spends one scrypt inside the service and libuv runs four at a time,

@@ -46,7 +46,7 @@ export async function startAuthService(
     auth = await createAuthApp(
       loadAuthConfig({
         HOST: "127.0.0.1",
-        PORT: "0",
+        AUTH_PORT: "0",
         SHUTDOWN_TIMEOUT_MS: "2000",
         AUTH_DATABASE_URL: db.url,
         AUTH_SIGNING_KEY_FILE: current,

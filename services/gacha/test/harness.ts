@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { gachaV1, itemV1 } from "@gacha/proto";
 import { callUnary, clientChannelOptions, createLogger, insecure } from "@gacha/runtime";
 import { createItemApp, type ItemApp } from "../../item/src/app";
@@ -51,14 +50,5 @@ export const inventorySum = async (client: itemV1.ItemServiceClient, userId: big
   const res = await callUnary(client.getInventory.bind(client), { userId }, { deadlineMs: 10_000 });
   return res.items.reduce((sum, e) => sum + Number(e.count), 0);
 };
-
-/** A port nothing listens on (right now): for a dependency that is down. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

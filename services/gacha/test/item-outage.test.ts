@@ -1,13 +1,14 @@
 import type { gachaV1, itemV1 } from "@gacha/proto";
-import { createTestDatabase, type TestDatabase } from "@gacha/testing";
+import { createTestDatabase, startTcpForwarder, type TcpForwarder, type TestDatabase } from "@gacha/testing";
 import type { ItemApp } from "../../item/src/app";
 import type { GachaApp } from "../src/app";
-import { drawOf, freePort, inventorySum, sleep, startGacha, startItem } from "./harness";
+import { drawOf, inventorySum, sleep, startGacha, startItem } from "./harness";
 
 describe("gacha while the item service is down", () => {
   let gachaDb: TestDatabase;
   let itemDb: TestDatabase;
-  let itemPort: number;
+  // item's address, held by the test: nothing listens behind it until item starts
+  let itemAddress: TcpForwarder;
   let item: { app: ItemApp; client: itemV1.ItemServiceClient } | undefined;
   let gacha: { app: GachaApp; client: gachaV1.GachaServiceClient };
   const userId = 77n;
@@ -18,9 +19,9 @@ describe("gacha while the item service is down", () => {
 
   beforeAll(async () => {
     [gachaDb, itemDb] = await Promise.all([createTestDatabase("gacha", "gacha"), createTestDatabase("item", "item")]);
-    itemPort = await freePort();
+    itemAddress = await startTcpForwarder(undefined);
     // The relay loop runs for real here, fast, so the test also covers it.
-    gacha = await startGacha(gachaDb.url, `127.0.0.1:${itemPort}`, {
+    gacha = await startGacha(gachaDb.url, `127.0.0.1:${itemAddress.port}`, {
       RELAY_INTERVAL_MS: "100",
       GRANT_DEADLINE_MS: "500",
     });
@@ -30,6 +31,7 @@ describe("gacha while the item service is down", () => {
     item?.client.close();
     await gacha?.app.close();
     await item?.app.close();
+    await itemAddress?.close();
     await Promise.all([gachaDb?.drop(), itemDb?.drop()]);
   });
 
@@ -41,7 +43,8 @@ describe("gacha while the item service is down", () => {
   });
 
   it("when item comes back, then the relay delivers every grant exactly once", async () => {
-    item = await startItem(itemDb.url, itemPort);
+    item = await startItem(itemDb.url);
+    itemAddress.forwardTo(item.app.port);
     const deadline = Date.now() + 15_000;
     while ((await pending()).length > 0 && Date.now() < deadline) {
       await gacha.app.relay.drainOnce();

@@ -3,7 +3,7 @@ import type { DueRow, OutboxRepository } from "../src/outbox-repository";
 import { createRelay } from "../src/relay";
 import { logger, sleep } from "./harness";
 
-// Scheduling only: the SQL side is covered against MariaDB in the integration suites.
+// Scheduling only: the claim SQL is raced against MariaDB by several relays in relays-race.test.ts.
 const row = (id: number): DueRow => ({
   id: BigInt(id),
   drawId: "d",

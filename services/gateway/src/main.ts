@@ -1,16 +1,29 @@
 // First: source maps for our own code only (dev start-up time), then telemetry, which
 // patches the modules the imports below load (see ./telemetry).
 import "@gacha/runtime/dev-source-maps";
+import type { AddressInfo } from "node:net";
 import { telemetry } from "./telemetry";
-import { createLogger, exitOnFatal, onShutdown, createDrain, drainHttpServer, listen } from "@gacha/runtime";
+import {
+  createDrain,
+  createLogger,
+  drainHttpServer,
+  exitOnFatal,
+  listen,
+  onShutdown,
+  startupErrorMessage,
+} from "@gacha/runtime";
 import { logTelemetryStatus, shutdownTelemetry } from "@gacha/telemetry";
 import { createTokenVerifier } from "./auth/token-verifier";
 import { createClients } from "./clients";
 import { loadGatewayConfig } from "./config";
 import { createServer } from "./server";
 
+// The ports this service listens on, by variable, for the message if one is taken.
+let ports: Record<string, number> = {};
+
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
+  ports = { PORT: config.PORT };
   const logger = createLogger("gateway", {
     level: config.LOG_LEVEL,
     ...(config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}),
@@ -35,7 +48,8 @@ async function main(): Promise<void> {
     drain,
   });
   const server = await listen(app, config.HOST, config.PORT);
-  logger.info({ host: config.HOST, port: config.PORT }, "gateway listening");
+  // The bound port, not the configured one: PORT=0 (tests) takes any free port and says which.
+  logger.info({ host: config.HOST, port: (server.address() as AddressInfo).port }, "gateway listening");
   onShutdown(
     logger,
     [
@@ -48,6 +62,6 @@ async function main(): Promise<void> {
 }
 
 void main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(startupErrorMessage("gateway", err, ports));
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 // A minimal Chrome DevTools Protocol client over the platform's WebSocket (Node 22+,
-// or Node 20/21 with --experimental-websocket, which scripts/test-containers.sh sets):
-// what VS Code and Chrome DevTools do when they attach to `node --inspect`.
+// or Node 20/21 with --experimental-websocket): what VS Code and Chrome DevTools do
+// when they attach to `node --inspect`. Used by the cluster tier's debug test.
 
 export interface InspectorTarget {
   id: string;
@@ -102,4 +102,13 @@ export class CdpSession {
   close(): void {
     this.ws.close();
   }
+}
+
+/** 0-based line and column of the one match of `re` in `source` (CDP locations are 0-based). */
+export function locate(source: string, re: RegExp): { line: number; column: number } {
+  const m = re.exec(source);
+  if (!m || re.exec(source.slice(m.index + 1)))
+    throw new Error(`expected exactly one ${re} in the served module:\n${source.slice(0, 2000)}`);
+  const before = source.slice(0, m.index).split("\n");
+  return { line: before.length - 1, column: before[before.length - 1]!.length };
 }

@@ -36,9 +36,15 @@ export interface RunningSystem {
   logs(): Promise<string>;
 }
 
-const containerPort = (svc: Service, overlay: Overlay = "dev"): number => {
+/** The app container's ports, its service port first (the debug overlay adds `devtools` to the list). */
+const containerPorts = (svc: Service, overlay: Overlay = "dev"): number[] => {
   const spec = podSpec(find(render(overlay), "Deployment", svc));
-  return spec.containers.find((c: { name: string }) => c.name === svc).ports[0].containerPort;
+  const ports: { name?: string; containerPort: number }[] = spec.containers.find(
+    (c: { name: string }) => c.name === svc,
+  ).ports;
+  return [...ports.filter((p) => p.name !== "devtools"), ...ports.filter((p) => p.name === "devtools")].map(
+    (p) => p.containerPort,
+  );
 };
 
 /** MariaDB stand-in for StatefulSet/mysql: its env, args, user and init scripts from the dev render. */
@@ -104,7 +110,7 @@ export async function runToCompletion(
   return r.stdout + r.stderr;
 }
 
-/** Starts a Deployment's container (detached) with the Service name as DNS alias and its port published on 127.0.0.1. */
+/** Starts a Deployment's container (detached) with the Service name as DNS alias and its ports published on 127.0.0.1 (addr: the first). */
 export async function startService(
   scope: Scope,
   network: string,
@@ -116,14 +122,14 @@ export async function startService(
   const run = containerRun(overlay, "Deployment", svc, svc, false, opts.extra);
   run.env = { ...run.env, ...(opts.env ?? {}) };
   const name = scope.name(svc);
-  const port = containerPort(svc, overlay);
+  const ports = containerPorts(svc, overlay);
+  const port = ports[0]!;
   const r = await scope.run(name, [
     "--network",
     network,
     "--network-alias",
     svc,
-    "--publish",
-    `127.0.0.1::${port}`,
+    ...ports.flatMap((p) => ["--publish", `127.0.0.1::${p}`]),
     ...podmanFlags(run),
     image,
     ...(opts.args ?? run.args ?? []),
@@ -132,11 +138,15 @@ export async function startService(
   return { name, addr: `127.0.0.1:${await publishedPort(name, port)}`, run };
 }
 
-/** Starts the dev system; on any failure everything started so far is removed before rethrowing. */
+/**
+ * Starts the dev system (the services as `overlay` runs them: dev, or debug with the
+ * inspectors); on any failure everything started so far is removed before rethrowing.
+ */
 export async function startDevSystem(
   target: Target = "dev",
   envOverrides: Record<string, string> = {},
   argsOverride?: string[],
+  overlay: Overlay = "dev",
 ): Promise<RunningSystem> {
   const scope = new Scope();
   const timings: Record<string, number> = {};
@@ -180,6 +190,7 @@ export async function startDevSystem(
     await t("services started", async () => {
       for (const svc of SERVICES) {
         const started = await startService(scope, network, svc, imageName(svc, target), {
+          overlay,
           env: envOverrides,
           ...(argsOverride ? { args: argsOverride } : {}),
         });

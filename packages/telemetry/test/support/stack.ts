@@ -1,15 +1,16 @@
 // The three services as real processes (node + tsx, as `npm run dev` runs them), each with its
 // own telemetry, on fresh databases. Output is captured line by line for the log assertions.
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@gacha/testing";
-import { freePort, sleep, spawnService, waitForOutput, type ServiceProcess } from "../../../../test/faults/support";
+import { createTestDatabase, startTcpForwarder, type TestDatabase } from "@gacha/testing";
+import { reportedPort, sleep, spawnService, type ServiceProcess } from "../../../../test/faults/support";
 import { startAuthService, tokenForUserId, type AuthService } from "../../../../services/auth/test/support";
 
-export { freePort, sleep };
+export { sleep };
 
 const repo = path.resolve(__dirname, "../../../..");
 const entry = (service: string) => path.join(repo, "services", service, "src", "main.ts");
 
+/** Every service listens on port 0 and reports the port it got; gacha and item are reached through addresses the stack holds. */
 export interface Ports {
   gateway: number;
   gacha: number;
@@ -48,15 +49,17 @@ export async function startTelemetryStack(o: StackOptions): Promise<TelemetrySta
     startAuthService(),
   ]);
   signedInAt = auth;
+  // gacha and gateway need their upstreams' addresses before those have started (item
+  // may even stay down): forwarders held for the stack's life, pointed at each once it listens.
+  const [itemAddress, gachaAddress] = await Promise.all([startTcpForwarder(undefined), startTcpForwarder(undefined)]);
   const ports: Ports = {
-    gateway: await freePort(),
-    gacha: await freePort(),
-    item: await freePort(),
+    gateway: 0,
+    gacha: gachaAddress.port,
+    item: itemAddress.port,
     gatewayMetrics: 0,
-    gachaMetrics: await freePort(),
-    itemMetrics: await freePort(),
+    gachaMetrics: 0,
+    itemMetrics: 0,
   };
-  ports.gatewayMetrics = ports.gateway;
   const common = {
     LOG_FORMAT: "json",
     LOG_LEVEL: "debug",
@@ -67,42 +70,38 @@ export async function startTelemetryStack(o: StackOptions): Promise<TelemetrySta
     ...o.env,
   };
   const processes: TelemetryStack["processes"] = {};
-  const start = async (service: "gateway" | "gacha" | "item", env: Record<string, string>, ready: RegExp) => {
+  const start = (service: "gateway" | "gacha" | "item", env: Record<string, string>) => {
     const p = spawnService(entry(service), { ...common, ...env, ...o.perService?.[service] });
     processes[service] = p;
-    await waitForOutput(p, ready, 60_000);
+    return p;
   };
-  const startItem = () =>
-    start(
-      "item",
-      { ITEM_DATABASE_URL: itemDb.url, ITEM_GRPC_PORT: String(ports.item), METRICS_PORT: String(ports.itemMetrics) },
-      /metrics at \/metrics/,
+  const startGrpc = async (service: "gacha" | "item", env: Record<string, string>) => {
+    const p = start(service, { ...env, METRICS_PORT: "0" });
+    (service === "gacha" ? gachaAddress : itemAddress).forwardTo(
+      await reportedPort(p, "gRPC server listening", 60_000),
     );
+    ports[`${service}Metrics`] = await reportedPort(p, "metrics at /metrics", 60_000);
+  };
+  const startItem = () => startGrpc("item", { ITEM_DATABASE_URL: itemDb.url, ITEM_GRPC_PORT: "0" });
   await Promise.all([
     o.itemDown ? Promise.resolve() : startItem(),
-    start(
-      "gacha",
-      {
-        GACHA_DATABASE_URL: gachaDb.url,
-        GACHA_GRPC_PORT: String(ports.gacha),
-        METRICS_PORT: String(ports.gachaMetrics),
-        ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
-        RELAY_INTERVAL_MS: "200",
-        GRANT_DEADLINE_MS: "1000",
-      },
-      /metrics at \/metrics/,
-    ),
-    start(
-      "gateway",
-      {
+    startGrpc("gacha", {
+      GACHA_DATABASE_URL: gachaDb.url,
+      GACHA_GRPC_PORT: "0",
+      ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
+      RELAY_INTERVAL_MS: "200",
+      GRANT_DEADLINE_MS: "1000",
+    }),
+    (async () => {
+      const p = start("gateway", {
         HOST: "127.0.0.1",
-        PORT: String(ports.gateway),
+        PORT: "0",
         GACHA_SERVICE_ADDR: `127.0.0.1:${ports.gacha}`,
         ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
         AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
-      },
-      /gateway listening/,
-    ),
+      });
+      ports.gateway = ports.gatewayMetrics = await reportedPort(p, "gateway listening", 60_000);
+    })(),
   ]);
   const logs = (service: "gateway" | "gacha" | "item") =>
     (processes[service]?.output() ?? "")
@@ -126,6 +125,7 @@ export async function startTelemetryStack(o: StackOptions): Promise<TelemetrySta
           clearTimeout(kill);
         }),
       );
+      await Promise.all([itemAddress.close(), gachaAddress.close()]);
       await Promise.all([gachaDb.drop(), itemDb.drop(), auth.close()]);
       tokens.clear();
     },

@@ -1,0 +1,70 @@
+// bench:reload's cluster mode (RELOAD_WHERE=cluster): the real `skaffold dev`
+// on the cluster the kube-context names (scripts/cluster/up.sh --print-env for
+// this project's one), in a copy of the repository. Each sample: write an edit
+// of a service's .ts file -> first response with the new behaviour through
+// Skaffold's own port-forward. Skaffold's watch quiet period (skaffold.env),
+// its sync (`kubectl exec … tar` through the API server) and nodemon's restart
+// are all inside the number: it is what a user waits for after a save.
+import fs from "node:fs";
+import path from "node:path";
+import { EDITS, waitForMarker } from "../test/container/support/edits";
+import { createNamespace, deleteNamespace, repoCopy } from "../test/cluster/support/cluster";
+import { background, kubeContext } from "../test/cluster/support/run";
+
+type Service = keyof typeof EDITS;
+const REMOTE_PORT: Record<Service, number> = { gateway: 8080, gacha: 50051, item: 50052 };
+
+export interface ClusterSample {
+  total: number;
+  /** the save itself (writeFile), as in the host rows */
+  write: number;
+}
+
+export async function benchCluster(
+  n: number,
+  timeoutMs = 60_000,
+): Promise<{ service: Service; samples: ClusterSample[] }[]> {
+  const ns = await createNamespace("bench");
+  const copy = repoCopy();
+  const dev = background("skaffold", ["dev", "-n", ns, ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])], {
+    cwd: copy.dir,
+  });
+  try {
+    console.error(`bench:reload: skaffold dev into namespace ${ns} (builds the dev images on a cold cache)`);
+    await dev.waitFor(/Press Ctrl\+C to exit/, 20 * 60_000);
+    const rows: { service: Service; samples: ClusterSample[] }[] = [];
+    for (const service of ["gacha", "item", "gateway"] as Service[]) {
+      const m = await dev.waitFor(
+        new RegExp(
+          `Port forwarding service/${service} in namespace ${ns}, remote port ${REMOTE_PORT[service]} -> \\S*?127\\.0\\.0\\.1:(\\d+)`,
+        ),
+        60_000,
+      );
+      const addr = `127.0.0.1:${m[1]}`;
+      const edit = EDITS[service];
+      const file = path.join(copy.dir, edit.file);
+      const original = fs.readFileSync(file, "utf8");
+      const samples: ClusterSample[] = [];
+      try {
+        for (let i = 0; i < n; i++) {
+          const marker = `bench${i}x${Date.now().toString(36)}`;
+          const t0 = Date.now();
+          fs.writeFileSync(file, edit.apply(original, marker));
+          const write = Date.now() - t0;
+          samples.push({ total: await waitForMarker(edit, addr, marker, t0, timeoutMs, 20), write });
+          // let the next save be a new burst for Skaffold's watcher
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      } finally {
+        fs.writeFileSync(file, original);
+        await waitForMarker(edit, addr, "", Date.now(), timeoutMs, 50);
+      }
+      rows.push({ service, samples });
+    }
+    return rows;
+  } finally {
+    await dev.stop("SIGINT");
+    copy.remove();
+    await deleteNamespace(ns);
+  }
+}

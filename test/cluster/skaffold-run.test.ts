@@ -1,0 +1,152 @@
+// `skaffold run` of the default pipeline on a real cluster, as a user runs it
+// (README "Run on minikube"), then the supertest e2e suite and the web page
+// through `kubectl port-forward`, the overlays through server-side dry-run, and
+// `skaffold delete`. One namespace for the whole file: a deploy costs minutes.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createNamespace, deleteNamespace, deploymentsAvailable, portForward, repoCopy } from "./support/cluster";
+import { mysql } from "./support/mysql";
+import { eventually, kubectl, kubectlJson, kubectlOk, repoRoot, run, skaffold } from "./support/run";
+
+const RUN_TIMEOUT = 20 * 60_000; // cold image builds + the 600 s status-check deadline
+let ns: string;
+
+beforeAll(async () => {
+  ns = await createNamespace("run");
+});
+afterAll(async () => {
+  if (ns) await deleteNamespace(ns);
+});
+
+const expectSucceeded = (r: { code: number | null; stdout: string; stderr: string }) => {
+  if (r.code !== 0) throw new Error(`skaffold exited ${r.code}:\n${(r.stdout + r.stderr).slice(-6000)}`);
+};
+
+it("when `skaffold run` deploys the default pipeline into a fresh namespace, then it exits 0 and every Deployment is Available", async () => {
+  const r = await skaffold(["run", "-n", ns, "--status-check=true"], { timeoutMs: RUN_TIMEOUT });
+  expectSucceeded(r);
+  expect(r.stdout + r.stderr).toMatch(/Deployments stabilized in/);
+  const available = await deploymentsAvailable(ns);
+  expect(Object.keys(available).sort()).toEqual(["gacha", "gateway", "item", "jaeger", "prometheus", "web"]);
+  expect(Object.values(available).every((s) => s === "True")).toBe(true);
+});
+
+it("then both migration Jobs ran to completion and deleted themselves (ttlSecondsAfterFinished: 0)", async () => {
+  await eventually(async () => {
+    const { items } = await kubectlJson(["-n", ns, "get", "jobs"]);
+    expect(items.map((j) => j.metadata.name)).toEqual([]);
+  }, 60_000);
+  for (const db of ["gacha", "item"]) {
+    const applied = await mysql(
+      ns,
+      `SELECT migration_name FROM ${db}._prisma_migrations WHERE finished_at IS NOT NULL`,
+    );
+    const onDisk = fs.readdirSync(path.join(repoRoot, "prisma", db, "migrations")).filter((f) => /^\d{14}_/.test(f));
+    expect(applied.sort()).toEqual(onDisk.sort());
+  }
+});
+
+it("when `skaffold run` runs again with nothing changed, then it succeeds without `field is immutable`", async () => {
+  const r = await skaffold(["run", "-n", ns, "--status-check=true"], { timeoutMs: RUN_TIMEOUT });
+  expectSucceeded(r);
+  expect(r.stdout + r.stderr).not.toMatch(/field is immutable/);
+});
+
+it("when a migration is added and `skaffold run` runs, then the rebuilt migration Job applies it", async () => {
+  const copy = repoCopy();
+  try {
+    const name = "29991231000000_cluster_tier_probe";
+    const dir = path.join(copy.dir, "prisma/item/migrations", name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(
+      path.join(dir, "migration.sql"),
+      "CREATE TABLE `cluster_tier_probe` (`id` INTEGER NOT NULL PRIMARY KEY);\n",
+    );
+    const r = await skaffold(["run", "-n", ns, "--status-check=true"], { cwd: copy.dir, timeoutMs: RUN_TIMEOUT });
+    expectSucceeded(r);
+    expect(r.stdout + r.stderr).not.toMatch(/field is immutable/);
+    await eventually(
+      async () => {
+        expect(
+          await mysql(ns, `SELECT migration_name FROM item._prisma_migrations WHERE finished_at IS NOT NULL`),
+        ).toContain(name);
+      },
+      120_000,
+      2_000,
+    );
+    expect(await mysql(ns, "SHOW TABLES FROM item LIKE 'cluster_tier_probe'")).toEqual(["cluster_tier_probe"]);
+  } finally {
+    copy.remove();
+  }
+});
+
+it("when the gateway is port-forwarded, then the supertest e2e suite passes through it", async () => {
+  const pf = await portForward(ns, "svc/gateway", 8080);
+  try {
+    const r = await run("npx", ["jest", "--config", "jest.e2e.config.js", "--ci"], {
+      env: { E2E_BASE_URL: pf.url },
+      timeoutMs: 5 * 60_000,
+    });
+    if (r.code !== 0) throw new Error(`e2e suite failed through ${pf.url}:\n${(r.stdout + r.stderr).slice(-6000)}`);
+    expect(r.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+  } finally {
+    await pf.close();
+  }
+});
+
+it("when the web Service is port-forwarded, then the page loads in Chromium and a draw shows items", async () => {
+  // the page's Vite dev server proxies the API to the gateway inside the cluster: one forward
+  const web = await portForward(ns, "svc/web", 80);
+  try {
+    const r = await run("bash", ["scripts/e2e-web.sh"], {
+      env: { WEB_BASE_URL: web.url, WEB_SCREENSHOT: path.join(os.tmpdir(), `gacha-ct-web-${ns}.png`) },
+      timeoutMs: 5 * 60_000,
+    });
+    // eslint-disable-next-line no-control-regex -- Vitest colours its summary
+    const out = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "");
+    if (r.code !== 0) throw new Error(`web e2e failed through ${web.url}:\n${out.slice(-6000)}`);
+    expect(out).not.toMatch(/skipped/i);
+    expect(out).toMatch(/Tests\s+\d+ passed \(\d+\)/);
+  } finally {
+    await web.close();
+  }
+});
+
+it("when each overlay is applied with --dry-run=server, then the API server accepts every object", async () => {
+  for (const overlay of ["dev", "debug", "prod"]) {
+    const rendered = await run(
+      process.env.KUSTOMIZE || "kubectl",
+      process.env.KUSTOMIZE ? ["build", `k8s/overlays/${overlay}`] : ["kustomize", `k8s/overlays/${overlay}`],
+    );
+    expect(rendered.code).toBe(0);
+    const r = await kubectl(["apply", "-n", ns, "--dry-run=server", "-f", "-"], {
+      input: rendered.stdout,
+      timeoutMs: 120_000,
+    });
+    if (r.code !== 0) throw new Error(`${overlay}: server-side dry-run rejected:\n${r.stderr}`);
+    expect(r.stdout).toMatch(/deployment\.apps\/gateway (created|configured|unchanged) \(server dry run\)/);
+  }
+});
+
+it("when `skaffold delete` runs, then nothing the pipeline created is left in the namespace", async () => {
+  const r = await skaffold(["delete", "-n", ns], { timeoutMs: 5 * 60_000 });
+  expectSucceeded(r);
+  await eventually(
+    async () => {
+      const left = await kubectlOk([
+        "-n",
+        ns,
+        "get",
+        "deployments,statefulsets,services,configmaps,secrets,jobs,ingresses,serviceaccounts,pods",
+        "-l",
+        "app.kubernetes.io/part-of=gacha-platform",
+        "-o",
+        "name",
+      ]);
+      expect(left.trim()).toBe("");
+    },
+    120_000,
+    2_000,
+  );
+});
