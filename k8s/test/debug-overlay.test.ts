@@ -1,6 +1,6 @@
 // The debug overlay and profile (skaffold dev -p debug, skaffold debug): every app
 // container runs nodemon with the Node inspector on 9229, nothing kills a process
-// paused at a breakpoint, and the inspectors reach localhost 9229/9230/9231, where
+// paused at a breakpoint, and the inspectors reach localhost 9229/9230/9231/9232, where
 // .vscode/launch.json attaches. Everything else is exactly the dev overlay.
 import { isDeepStrictEqual } from "node:util";
 import { containerPath, parseDockerfile, targetLayout } from "./support/dockerfile";
@@ -19,16 +19,18 @@ import {
 } from "./support/repo";
 
 const INSPECT = "--inspect=0.0.0.0:9229";
-const LOCAL_PORTS: Record<ServiceName, number> = { gateway: 9229, gacha: 9230, item: 9231 };
+const LOCAL_PORTS: Record<ServiceName, number> = { gateway: 9229, gacha: 9230, item: 9231, auth: 9232 };
 /**
  * Debug-only variables, per service: the gateway's upstream deadline outlives a
  * breakpoint. gacha and item have none: a paused item only delays grants (the
  * outbox relay retries them), and nothing waits on a paused gacha but the gateway.
+ * auth has none: a gateway whose JWKS fetch times out on a paused auth keeps its cached keys.
  */
 const DEBUG_ENV: Record<ServiceName, Record<string, string>> = {
   gateway: { GRPC_DEADLINE_MS: "600000" },
   gacha: {},
   item: {},
+  auth: {},
 };
 
 const nodemonExec = (svc: string): string => JSON.parse(readRepoFile(`services/${svc}/nodemon.json`)).exec;
@@ -70,7 +72,9 @@ describe.each([...SERVICES])("the debug overlay's %s container", (svc) => {
     const c = appContainer(render("debug"), svc);
     expect(c.ports).toContainEqual({ name: "devtools", containerPort: 9229 });
     expect(c.ports).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: svc === "gateway" ? "http" : "grpc" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: svc === "gateway" || svc === "auth" ? "http" : "grpc" }),
+      ]),
     );
   });
 
@@ -153,7 +157,7 @@ describe("the debug profile in skaffold.yaml", () => {
       });
   });
 
-  it("when it port-forwards, then it forwards everything the default pipeline does plus each inspector to 9229/9230/9231", () => {
+  it("when it port-forwards, then it forwards everything the default pipeline does plus each inspector to 9229/9230/9231/9232", () => {
     const forwards = debugProfile().portForward ?? [];
     const defaults = pipeline(skaffoldConfig()).portForward ?? [];
     expect(forwards.slice(0, defaults.length)).toEqual(defaults);

@@ -13,7 +13,7 @@ describe("migration Jobs", () => {
     "when %s is rendered, then every Job removes itself once finished (ttlSecondsAfterFinished 0)",
     (overlay) => {
       const jobs = ofKind(render(overlay), "Job");
-      expect(jobs.map((j) => j.metadata.name).sort()).toEqual(["gacha-migrate", "item-migrate"]);
+      expect(jobs.map((j) => j.metadata.name).sort()).toEqual(["auth-migrate", "gacha-migrate", "item-migrate"]);
       const bad = jobs
         .filter(
           (j) =>

@@ -17,6 +17,8 @@ const gateway = pod("gateway", "gateway");
 const gacha = pod("gacha");
 const item = pod("item");
 const gachaMigrate = pod("gacha-migrate", "migration");
+const auth = pod("auth", "auth");
+const authMigrate = pod("auth-migrate", "migration");
 const stranger = pod("debug-shell", "other");
 const web = pod("web", "web");
 // ingress-nginx's controller pod, in its own namespace (minikube's addon and the upstream chart)
@@ -90,6 +92,19 @@ describe("the prod NetworkPolicies", () => {
     ["Prometheus -> gacha:50051 (not the gRPC port)", prometheus, gacha, 50051, false],
     ["a stray pod of the namespace -> gacha:9464", stranger, gacha, 9464, false],
     ["outside -> item:9465", outside, item, 9465, false],
+    // auth: sign-up and sign-in through the Ingress, the JWKS for the gateway, its own database
+    ["the ingress controller -> auth:8081 (sign-up, sign-in)", ingressController, auth, 8081, true],
+    ["gateway -> auth:8081 (the JWKS)", gateway, auth, 8081, true],
+    ["auth -> database:3306", auth, outside, 3306, true],
+    ["auth migration Job -> database:3306", authMigrate, outside, 3306, true],
+    ["Prometheus (its own namespace) -> auth:8081 (/metrics)", prometheus, auth, 8081, true],
+    ["auth -> the OTLP collector:4318", auth, outside, 4318, true],
+    ["outside, bypassing the Ingress -> auth:8081", outside, auth, 8081, false],
+    ["a stray pod of the namespace -> auth:8081", stranger, auth, 8081, false],
+    ["gacha -> auth:8081", gacha, auth, 8081, false],
+    ["web -> auth:8081 (the page signs in through the Ingress)", web, auth, 8081, false],
+    ["auth -> gacha:50051", auth, gacha, 50051, false],
+    ["auth -> the internet:443", auth, outside, 443, false],
   ];
   it.each(flows.map(([label, from, to, port, expected]) => ({ label, from, to, port, expected })))(
     "when $label is attempted, then it is allowed: $expected",
@@ -103,6 +118,7 @@ describe("the prod NetworkPolicies", () => {
     { name: "gacha", from: gacha },
     { name: "item", from: item },
     { name: "gacha-migrate", from: gachaMigrate },
+    { name: "auth", from: auth },
     { name: "web", from: web },
   ])("when a $name pod resolves a name, then DNS (53/UDP and TCP) is allowed", ({ from }) => {
     expect(allowed(policies(), from, outside, 53, "UDP")).toBe(true);

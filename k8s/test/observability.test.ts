@@ -4,8 +4,9 @@
 import YAML from "yaml";
 import { find, ofKind, pipeline, podSpec, render, skaffoldConfig, type K8sObject } from "./support/repo";
 
-const SERVICES = ["gateway", "gacha", "item"] as const;
-const METRICS_PORTS = { gateway: 8080, gacha: 9464, item: 9465 } as const;
+const SERVICES = ["gateway", "gacha", "item", "auth"] as const;
+// gateway and auth serve /metrics on their HTTP port
+const METRICS_PORTS = { gateway: 8080, gacha: 9464, item: 9465, auth: 8081 } as const;
 
 const env = (objects: K8sObject[], service: string) => {
   const c = podSpec(find(objects, "Deployment", service)).containers[0];
@@ -68,7 +69,7 @@ describe.each(["dev", "debug"] as const)("the %s overlay", (overlay) => {
       const container = podSpec(find(objects(), "Deployment", service)).containers[0];
       const target = container.ports.find((p: { name: string }) => p.name === svcPort.targetPort);
       expect(target?.containerPort).toBe(METRICS_PORTS[service]);
-      if (service !== "gateway")
+      if (service === "gacha" || service === "item")
         expect(container.env).toContainEqual({ name: "METRICS_PORT", value: String(METRICS_PORTS[service]) });
     }
   });

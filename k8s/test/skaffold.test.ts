@@ -192,12 +192,13 @@ describe("skaffold.yaml", () => {
     });
   });
 
-  it("when port-forwards are declared, then gateway 8080, gacha 50051, item 50052, mysql 3306, web 5173, jaeger 16686 and prometheus 9090 exist in the dev render", () => {
+  it("when port-forwards are declared, then gateway 8080, gacha 50051, item 50052, auth 8081, mysql 3306, web 5173, jaeger 16686 and prometheus 9090 exist in the dev render", () => {
     const forwards = pipeline(skaffoldConfig()).portForward ?? [];
     const expected = {
       gateway: 8080,
       gacha: 50051,
       item: 50052,
+      auth: 8081,
       mysql: 3306,
       web: 5173,
       jaeger: 16686,
@@ -213,12 +214,12 @@ describe("skaffold.yaml", () => {
     }
   });
 
-  it("when the prod profile port-forwards, then only the gateway is forwarded (no MySQL in prod)", () => {
+  it("when the prod profile port-forwards, then only the gateway and auth are forwarded (no MySQL in prod)", () => {
     const forwards = pipeline(skaffoldConfig(), "prod").portForward ?? [];
     const prod = render("prod");
     for (const f of forwards)
       expect(prod.some((o) => o.kind === "Service" && o.metadata.name === f.resourceName)).toBe(true);
-    expect(forwards.map((f) => f.resourceName)).toEqual(["gateway"]);
+    expect(forwards.map((f) => f.resourceName)).toEqual(["gateway", "auth"]);
   });
 });
 

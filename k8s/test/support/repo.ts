@@ -8,9 +8,9 @@ import YAML from "yaml";
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 /** Vendored third-party schemas (origin and license in its README.md). */
 export const schemaDir = path.join(repoRoot, "k8s", "test", "schemas");
-export const SERVICES = ["gacha", "item", "gateway"] as const;
+export const SERVICES = ["gacha", "item", "gateway", "auth"] as const;
 export type ServiceName = (typeof SERVICES)[number];
-export const DB_SERVICES = ["gacha", "item"] as const;
+export const DB_SERVICES = ["gacha", "item", "auth"] as const;
 export type Overlay = "dev" | "prod" | "debug";
 
 /** A rendered Kubernetes object, loosely typed (tests narrow what they read). */
