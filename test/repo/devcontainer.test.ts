@@ -144,11 +144,11 @@ it("when minikube starts in the container, then its state lives in a per-project
   expect(home).not.toBe("/home/vscode");
 });
 
-it("when the quick start's ports are listed, then each one, the web page's 5173 included, is forwarded with a label", () => {
+it("when the quick start's ports are listed, then each one, auth's 8081 and the web page's 5173 included, is forwarded with a label", () => {
   expect(readText("services/web/vite.config.ts")).toMatch(
     /server: \{[^}]*port: Number\(process\.env\.WEB_PORT \?\? 5173\),/,
   );
-  for (const port of [8080, 5173, 50051, 50052, 3306]) {
+  for (const port of [8080, 8081, 5173, 50051, 50052, 3306]) {
     expect(devcontainer.forwardPorts).toContain(port);
     expect(devcontainer.portsAttributes[String(port)]?.label).toBeTruthy();
   }

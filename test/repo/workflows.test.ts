@@ -303,21 +303,29 @@ describe("e2e.yml", () => {
     expect(install).toContain("sha256sum -c -");
   });
 
-  it("when the cluster is up, then the e2e suite runs through a port-forward to the gateway", () => {
+  it("when the cluster is up, then the e2e suite runs through port-forwards to the gateway and to auth (where it signs up)", () => {
     const order = [
       /^skaffold deploy /,
-      /kubectl port-forward svc\/gateway 8080:8080 .*&\n\s*for _ in \$\(seq 1 \d+\); do/,
+      /kubectl port-forward svc\/gateway 8080:8080 .*&\n\s*kubectl port-forward svc\/auth 8081:8081 .*&\n\s*for _ in \$\(seq 1 \d+\); do/,
       /^npm run test:e2e$/,
     ].map((p) => stepIndex(steps, p));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(steps[order[2]!]!.env).toEqual({ E2E_BASE_URL: "http://127.0.0.1:8080" });
-    // the port-forwarded Service exists with that port
-    const gateway = readYaml<{ metadata: { name: string }; spec: { ports: { port: number }[] } }>(
-      "k8s/base/gateway/service.yaml",
-    );
-    expect(gateway.metadata.name).toBe("gateway");
-    expect(gateway.spec.ports.map((p) => p.port)).toContain(8080);
+    expect(steps[order[2]!]!.env).toEqual({
+      E2E_BASE_URL: "http://127.0.0.1:8080",
+      E2E_AUTH_URL: "http://127.0.0.1:8081",
+    });
+    // the port-forwarded Services exist with those ports
+    for (const [name, port] of [
+      ["gateway", 8080],
+      ["auth", 8081],
+    ] as const) {
+      const svc = readYaml<{ metadata: { name: string }; spec: { ports: { port: number }[] } }>(
+        `k8s/base/${name}/service.yaml`,
+      );
+      expect(svc.metadata.name).toBe(name);
+      expect(svc.spec.ports.map((p) => p.port)).toContain(port);
+    }
   });
 
   it("when e2e ends, then it dumps the pods on failure and always runs skaffold delete, in that order", () => {
