@@ -1,8 +1,8 @@
 // Container tier, dev images. Builds the dev targets from the real Dockerfiles
-// (context = repo root), runs them as k8s/overlays/dev says (env, user, FS,
-// migrations) on a podman network whose DNS names are the Service names, runs
-// the e2e suite against the gateway container, and checks what only a container
-// shows: the images' users and sync folders, the npm ci layer shared by the three
+// (context = repo root), runs them as k8s/overlays/dev says (env, user, FS, Secret
+// volumes, migrations) on a podman network whose DNS names are the Service names, runs
+// the e2e suite against the gateway and auth containers, and checks what only a container
+// shows: the images' users and sync folders, the npm ci layer shared by the four
 // builds, span export to Jaeger's Service name, and nodemon grouping a two-file
 // tar into one restart. Sync after a save, crash-edits, the debugger and web HMR
 // are proven by the real `skaffold dev` in the cluster tier (test/cluster/), so
@@ -11,6 +11,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { EDITS, waitForMarker } from "./support/edits";
 import {
+  ALL_SERVICES,
   buildMariadbImage,
   buildServiceImage,
   imageInfo,
@@ -19,25 +20,26 @@ import {
   repoRoot,
   SERVICES,
   waitFor,
+  type AnyService,
   type BuildReport,
   type Service,
 } from "./support/podman";
 import { artifact, syncDestination, syncInto } from "./support/sync";
 import { decodeTraceExport } from "./support/otlp-stand-in";
-import { startDevSystem, type RunningSystem } from "./support/system";
+import { signUp, startDevSystem, type RunningSystem } from "./support/system";
 import { globMatch } from "../../k8s/test/support/glob";
 import { repoFiles } from "../../k8s/test/support/repo";
 
 const builds: BuildReport[] = [];
 let system: RunningSystem | undefined;
-const user: Partial<Record<Service, string>> = {};
-const workdir: Partial<Record<Service, string>> = {};
+const user: Partial<Record<AnyService, string>> = {};
+const workdir: Partial<Record<AnyService, string>> = {};
 
 beforeAll(async () => {
   builds.push(await buildMariadbImage());
-  // gacha first: item and gateway must then take the whole deps stage (npm ci) from the cache
-  for (const svc of SERVICES) builds.push(await buildServiceImage(svc, "dev"));
-  for (const svc of SERVICES) {
+  // gacha first: item, auth and gateway must then take the whole deps stage (npm ci) from the cache
+  for (const svc of ALL_SERVICES) builds.push(await buildServiceImage(svc, "dev"));
+  for (const svc of ALL_SERVICES) {
     const info = await imageInfo(imageName(svc, "dev"));
     user[svc] = info.user;
     workdir[svc] = info.workdir;
@@ -55,17 +57,17 @@ afterAll(async () => {
   await system?.scope.cleanup();
 }, 120_000);
 
-const execIn = (svc: Service, args: string[], asUser = user[svc]!) =>
+const execIn = (svc: AnyService, args: string[], asUser = user[svc]!) =>
   podmanRaw(["exec", "-u", asUser, system!.containers[svc], ...args], { timeoutMs: 20_000 });
 
-it("when the three dev images are built from the repo root, then item and gateway reuse gacha's deps stage (npm ci runs once)", () => {
+it("when the four dev images are built from the repo root, then item, auth and gateway reuse gacha's deps stage (npm ci runs once)", () => {
   const byImage = Object.fromEntries(builds.map((b) => [b.image, b]));
-  expect(byImage[imageName("item", "dev")]!.npmCiCached).toBe(true);
-  expect(byImage[imageName("gateway", "dev")]!.npmCiCached).toBe(true);
+  for (const svc of ["item", "auth", "gateway"] as const)
+    expect({ svc, npmCiCached: byImage[imageName(svc, "dev")]!.npmCiCached }).toEqual({ svc, npmCiCached: true });
 });
 
 it("when the dev images are inspected, then each runs as 1000:1000 in /app/services/<svc>, the user and folder the dev overlay and skaffold sync expect", () => {
-  for (const svc of SERVICES)
+  for (const svc of ALL_SERVICES)
     expect({ svc, user: user[svc], workdir: workdir[svc] }).toEqual({
       svc,
       user: "1000:1000",
@@ -73,14 +75,18 @@ it("when the dev images are inspected, then each runs as 1000:1000 in /app/servi
     });
 });
 
-it("when the dev system runs with the dev overlay's environment, then the e2e suite passes against the gateway container", async () => {
+it("when the dev system runs with the dev overlay's environment, then the e2e suite passes against the gateway container, signed in at the auth container", async () => {
   const result = await new Promise<{ code: number; out: string }>((resolve) => {
     execFile(
       "npx",
       ["jest", "--config", "jest.e2e.config.js", "--ci"],
       {
         cwd: repoRoot,
-        env: { ...process.env, E2E_BASE_URL: `http://${system!.addr.gateway}` },
+        env: {
+          ...process.env,
+          E2E_BASE_URL: `http://${system!.addr.gateway}`,
+          E2E_AUTH_URL: `http://${system!.addr.auth}`,
+        },
         timeout: 240_000,
         killSignal: "SIGKILL",
         maxBuffer: 32 * 1024 * 1024,
@@ -96,41 +102,41 @@ it("when the dev system runs with the dev overlay's environment, then the e2e su
   expect(result.out).toMatch(/Tests:\s+\d+ passed/);
 }, 300_000);
 
-it("when a draw goes through the dev system, then every dev image exports its spans as protobuf to Jaeger's Service name", async () => {
-  // A caller's traceparent makes the trace id known; the exporters batch (5 s by default).
+it("when a user signs up and draws through the dev system, then every dev image exports its spans as protobuf to Jaeger's Service name", async () => {
+  // A caller's traceparent makes the trace id known (auth's spans: the sign-up and sign-in
+  // carry it too); the exporters batch (5 s by default).
   const traceId = randomBytes(16);
+  const traceparent = `00-${traceId.toString("hex")}-${randomBytes(8).toString("hex")}-01`;
+  const me = await signUp(system!.addr.auth, { traceparent });
   const res = await fetch(`http://${system!.addr.gateway}/draw`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      traceparent: `00-${traceId.toString("hex")}-${randomBytes(8).toString("hex")}-01`,
-    },
-    body: JSON.stringify({ user_id: 4318, count: 1 }),
+    headers: { "content-type": "application/json", authorization: me.authorization, traceparent },
+    body: JSON.stringify({ count: 1 }),
     signal: AbortSignal.timeout(15_000),
   });
   expect(res.status).toBe(200);
   expect(system!.otlp.serviceAddr).toBe("jaeger:4318");
   const exporters = new Set<string>();
   await waitFor(
-    "spans of the draw from gateway, gacha and item",
+    "spans of the sign-in and the draw from auth, gateway, gacha and item",
     async () => {
       for (const e of await system!.otlp.received())
         if (e.contentType === "application/x-protobuf")
           for (const r of decodeTraceExport(e.body))
             if (r.traceIds.includes(traceId.toString("hex"))) exporters.add(r.service);
-      return SERVICES.every((svc) => exporters.has(svc));
+      return ALL_SERVICES.every((svc) => exporters.has(svc));
     },
     30_000,
     500,
   ).catch((err: Error) => {
-    throw new Error(`${err.message}; got spans of the draw from: ${[...exporters].join(", ") || "none"}`);
+    throw new Error(`${err.message}; got spans of the trace from: ${[...exporters].join(", ") || "none"}`);
   });
-  expect([...exporters].sort()).toEqual([...SERVICES].sort());
+  expect([...exporters].sort()).toEqual([...ALL_SERVICES].sort());
 }, 60_000);
 
 it("when skaffold would sync, then tar exists in every dev image and every synced folder is writable by the container user", async () => {
   const problems: string[] = [];
-  for (const svc of SERVICES) {
+  for (const svc of ALL_SERVICES) {
     if ((await execIn(svc, ["sh", "-c", "command -v tar"])).code !== 0) problems.push(`${svc}: no tar on PATH`);
     const dirs = new Set<string>();
     for (const file of repoFiles()) {
@@ -147,7 +153,7 @@ it("when skaffold would sync, then tar exists in every dev image and every synce
 }, 120_000);
 
 it("when a manifest, the Dockerfile, a .proto or a Prisma schema changes, then no sync rule matches it (skaffold rebuilds instead)", () => {
-  for (const svc of SERVICES) {
+  for (const svc of ALL_SERVICES) {
     const rebuilds = [
       `services/${svc}/package.json`,
       "package.json",
@@ -158,6 +164,8 @@ it("when a manifest, the Dockerfile, a .proto or a Prisma schema changes, then n
       "prisma/gacha/schema.prisma",
     ];
     expect({ svc, synced: rebuilds.filter((f) => syncDestination(svc, f) !== undefined) }).toEqual({ svc, synced: [] });
+  }
+  for (const svc of SERVICES) {
     // and the edited file does match, which is what the next cases rely on
     expect(syncDestination(svc, EDITS[svc].file, workdir[svc])).toBe(`/app/${EDITS[svc].file}`);
     expect((artifact(svc).sync?.manual ?? []).some((r) => globMatch(r.src, EDITS[svc].file))).toBe(true);

@@ -1,7 +1,8 @@
 // Container tier, prod images (what `skaffold run -p prod` builds): non-root,
 // read-only root FS, no capabilities; no TypeScript sources, dev dependencies,
 // compilers, package managers or shell inside; the startup commands serve and
-// the migration Job's command works, against the MariaDB stand-in.
+// the migration Jobs' command works, against the MariaDB stand-in; a user signed in
+// at auth draws through the gateway.
 import fs from "node:fs";
 import path from "node:path";
 import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceError } from "@grpc/grpc-js";
@@ -9,6 +10,7 @@ import { service as healthService } from "grpc-health-check";
 import { render, type K8sObject } from "../../k8s/test/support/repo";
 import { containerRun } from "./support/manifests";
 import {
+  ALL_SERVICES,
   buildMariadbImage,
   buildServiceImage,
   imageInfo,
@@ -16,33 +18,32 @@ import {
   podman,
   podmanRaw,
   Scope,
-  SERVICES,
   waitFor,
+  type AnyService,
   type BuildReport,
-  type Service,
 } from "./support/podman";
-import { runToCompletion, startMysql, startService } from "./support/system";
+import { runToCompletion, signUp, startMysql, startService } from "./support/system";
 
 const builds: BuildReport[] = [];
-const mounts: Partial<Record<Service, string>> = {};
+const mounts: Partial<Record<AnyService, string>> = {};
 const scope = new Scope();
-const addr: Partial<Record<Service, string>> = {};
-const names: Partial<Record<Service, string>> = {};
+const addr: Partial<Record<AnyService, string>> = {};
+const names: Partial<Record<AnyService, string>> = {};
 let network = "";
 
 /**
- * prod reads the database URLs from Secrets the operator creates (the prod overlay
- * generates none): here they are the dev overlay's, renamed as prod references them.
+ * prod reads the database URLs and auth's signing key from Secrets the operator creates (the
+ * prod overlay generates none): here they are the dev overlay's, renamed as prod references them.
  */
 const operatorSecrets = (): K8sObject[] =>
   render("dev")
-    .filter((o) => o.kind === "Secret" && /^(gacha|item)-database-/.test(o.metadata.name))
+    .filter((o) => o.kind === "Secret" && /^((gacha|item|auth)-database|auth-signing-key)-/.test(o.metadata.name))
     .map((o) => ({ ...o, metadata: { ...o.metadata, name: o.metadata.name.replace(/-[a-z0-9]+$/, "") } }));
 
 beforeAll(async () => {
   builds.push(await buildMariadbImage());
-  for (const svc of SERVICES) builds.push(await buildServiceImage(svc, "prod"));
-  for (const svc of SERVICES) mounts[svc] = await podman(["image", "mount", imageName(svc, "prod")]);
+  for (const svc of ALL_SERVICES) builds.push(await buildServiceImage(svc, "prod"));
+  for (const svc of ALL_SERVICES) mounts[svc] = await podman(["image", "mount", imageName(svc, "prod")]);
   console.log(
     `container tier (prod): builds ${builds.map((b) => `${b.image} ${(b.ms / 1000).toFixed(1)}s`).join(", ")}`,
   );
@@ -50,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await scope.cleanup();
-  for (const svc of SERVICES)
+  for (const svc of ALL_SERVICES)
     if (mounts[svc]) await podmanRaw(["image", "unmount", imageName(svc, "prod")], { timeoutMs: 30_000 });
 }, 120_000);
 
@@ -69,7 +70,7 @@ function walk(root: string): string[] {
   return out;
 }
 
-describe.each([...SERVICES])("prod image of %s", (svc) => {
+describe.each([...ALL_SERVICES])("prod image of %s", (svc) => {
   it("when inspected, then it runs the compiled main.js with distroless node as 65532:65532", async () => {
     const [info] = JSON.parse(await podman(["image", "inspect", imageName(svc, "prod")])) as {
       Config: { User: string; Entrypoint: string[]; Cmd: string[] };
@@ -119,14 +120,14 @@ describe("prod containers against MariaDB", () => {
   }, 120_000);
 
   it("when the manifests are read, then the prod containers run as 65532 with a read-only root FS (the flags below are derived from them)", () => {
-    for (const svc of SERVICES) {
+    for (const svc of ALL_SERVICES) {
       const run = containerRun("prod", "Deployment", svc, svc, false, operatorSecrets());
       expect({ svc, user: run.user, readOnly: run.readOnly }).toEqual({ svc, user: "65532:65532", readOnly: true });
     }
   });
 
   it("when the migration Jobs' commands (prod render) run from the prod images, then they apply the migrations and the init containers' status check passes", async () => {
-    for (const svc of ["gacha", "item"] as const) {
+    for (const svc of ["gacha", "item", "auth"] as const) {
       const job = render("prod").find((o) => o.kind === "Job" && o.metadata.name === `${svc}-migrate`)!;
       expect(job.spec.template.spec.containers[0].command).toEqual([
         "/nodejs/bin/node",
@@ -151,8 +152,8 @@ describe("prod containers against MariaDB", () => {
     }
   }, 180_000);
 
-  it("when the prod images start with the prod Deployments' env, then gacha and item report SERVING on gRPC health and the gateway serves /healthz and a draw", async () => {
-    for (const svc of SERVICES) {
+  it("when the prod images start with the prod Deployments' env, then gacha and item report SERVING on gRPC health, auth is ready and the gateway serves /healthz and a signed-in user's draw", async () => {
+    for (const svc of ALL_SERVICES) {
       const s = await startService(scope, network, svc, imageName(svc, "prod"), {
         overlay: "prod",
         extra: operatorSecrets(),
@@ -166,6 +167,13 @@ describe("prod containers against MariaDB", () => {
     }[];
     expect(inspect!.HostConfig.ReadonlyRootfs).toBe(true);
     expect(inspect!.Config.User).toBe("65532:65532");
+    // auth's signing key: the Secret volume, read-only like the kubelet's
+    const [authInspect] = JSON.parse(await podman(["inspect", names.auth!])) as {
+      Mounts: { Destination: string; RW: boolean }[];
+    }[];
+    expect(authInspect!.Mounts.filter((m) => m.Destination === "/etc/gacha-auth/keys")).toEqual([
+      expect.objectContaining({ RW: false }),
+    ]);
     const Health = makeGenericClientConstructor(healthService, "grpc.health.v1.Health");
     const check = (a: string) =>
       new Promise<string>((resolve, reject) => {
@@ -186,7 +194,7 @@ describe("prod containers against MariaDB", () => {
     const logs = async () =>
       (
         await Promise.all(
-          SERVICES.map(
+          ALL_SERVICES.map(
             async (s) =>
               `--- ${s}\n${(await podmanRaw(["logs", "--tail", "40", names[s]!])).stderr}${(await podmanRaw(["logs", "--tail", "40", names[s]!])).stdout}`,
           ),
@@ -209,17 +217,20 @@ describe("prod containers against MariaDB", () => {
         60_000,
         250,
       );
-      await waitFor(
-        "gateway /readyz 200",
-        async () =>
-          (await fetch(`http://${addr.gateway}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200,
-        30_000,
-        250,
-      );
+      for (const svc of ["auth", "gateway"] as const)
+        await waitFor(
+          `${svc} /readyz 200`,
+          async () =>
+            (await fetch(`http://${addr[svc]}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200,
+          30_000,
+          250,
+        );
+      // auth signs with the key from its read-only Secret volume; the gateway checks the token against auth's JWKS
+      const me = await signUp(addr.auth!);
       const res = await fetch(`http://${addr.gateway}/draw`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ user_id: 4242, count: 2 }),
+        headers: { "content-type": "application/json", authorization: me.authorization },
+        body: JSON.stringify({ count: 2 }),
         signal: AbortSignal.timeout(10_000),
       });
       const body = (await res.json()) as { items?: unknown[] };
@@ -231,7 +242,7 @@ describe("prod containers against MariaDB", () => {
 
   it("when the image sizes are read, then they are printed for docs/containers.md", async () => {
     const rows: string[] = [];
-    for (const svc of SERVICES)
+    for (const svc of ALL_SERVICES)
       for (const target of ["dev", "prod"] as const) {
         const exists = (await podmanRaw(["image", "exists", imageName(svc, target)])).code === 0;
         if (exists)

@@ -1,6 +1,6 @@
 // What the rendered overlays say a container runs with: env (secretKeyRef and
 // configMapKeyRef resolved from the rendered Secrets/ConfigMaps), command/args,
-// user, working dir, read-only root FS, emptyDir mounts. Turned into podman flags.
+// user, working dir, read-only root FS, emptyDir and Secret volume mounts. Turned into podman flags.
 import {
   find,
   podSpec,
@@ -22,6 +22,8 @@ export interface ContainerRun {
   user?: string;
   readOnly: boolean;
   tmpfs: string[];
+  /** Secret volumes: the Secret's keys as files with the volume's defaultMode, mounted read-only */
+  secretVolumes: { mountPath: string; files: Record<string, string>; mode: number }[];
   memory?: string;
 }
 
@@ -45,6 +47,17 @@ function dataOf(
   const b64 = o.data?.[key];
   if (b64 === undefined) throw new Error(`Secret ${name} has no key ${key}`);
   return Buffer.from(b64, "base64").toString("utf8");
+}
+
+/** Every key of a Secret, decoded, as the kubelet writes them into a Secret volume. */
+function secretFiles(objects: K8sObject[], name: string): Record<string, string> {
+  const o = objects.find((x) => x.kind === "Secret" && x.metadata.name === name);
+  if (!o)
+    throw new Error(`Secret ${name} is mounted but not in the rendered manifests (nor in the given extra objects)`);
+  const files: Record<string, string> = { ...(o.stringData ?? {}) };
+  for (const [key, b64] of Object.entries((o.data ?? {}) as Record<string, string>))
+    files[key] = Buffer.from(b64, "base64").toString("utf8");
+  return files;
 }
 
 /** A container's environment exactly as the kubelet would set it from the rendered objects. */
@@ -78,12 +91,23 @@ export function containerRun(
   );
   if (!c) throw new Error(`${kind}/${workload} has no ${init ? "init " : ""}container ${container}`);
   const sc = { ...(spec.securityContext ?? {}), ...(c.securityContext ?? {}) };
-  const emptyDirs = new Set(
-    ((spec.volumes ?? []) as { name: string; emptyDir?: unknown }[]).filter((v) => v.emptyDir).map((v) => v.name),
-  );
-  const tmpfs = ((c.volumeMounts ?? []) as { name: string; mountPath: string }[])
-    .filter((m) => emptyDirs.has(m.name))
-    .map((m) => m.mountPath);
+  const volumes = (spec.volumes ?? []) as {
+    name: string;
+    emptyDir?: unknown;
+    secret?: { secretName: string; defaultMode?: number; items?: unknown };
+  }[];
+  const mounts = (c.volumeMounts ?? []) as { name: string; mountPath: string }[];
+  const volume = (m: { name: string }) => volumes.find((v) => v.name === m.name);
+  const tmpfs = mounts.filter((m) => volume(m)?.emptyDir).map((m) => m.mountPath);
+  const secretVolumes = mounts.flatMap((m) => {
+    const secret = volume(m)?.secret;
+    if (!secret) return [];
+    if (secret.items) throw new Error(`${c.name}: Secret volumes with items are not supported by the container tier`);
+    // the kubelet mounts a Secret volume read-only, its files 0644 unless defaultMode says otherwise
+    return [
+      { mountPath: m.mountPath, files: secretFiles(objects, secret.secretName), mode: secret.defaultMode ?? 0o644 },
+    ];
+  });
   return {
     env: resolveEnv(objects, c),
     command: c.command,
@@ -92,6 +116,7 @@ export function containerRun(
     user: sc.runAsUser !== undefined ? `${sc.runAsUser}:${sc.runAsGroup ?? sc.runAsUser}` : undefined,
     readOnly: sc.readOnlyRootFilesystem === true,
     tmpfs,
+    secretVolumes,
     memory: c.resources?.limits?.memory,
   };
 }

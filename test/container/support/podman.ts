@@ -4,12 +4,19 @@ import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
+/** The services a draw crosses, each with a reload edit (support/edits.ts, which bench:reload iterates too). */
 export const SERVICES = ["gacha", "item", "gateway"] as const;
 export type Service = (typeof SERVICES)[number];
+/**
+ * Every service image: those plus auth, which signs the users up and in and serves the JWKS the
+ * gateway verifies tokens with. gacha first: the others then take its deps stage (npm ci) from the cache.
+ */
+export const ALL_SERVICES = ["gacha", "item", "auth", "gateway"] as const;
+export type AnyService = (typeof ALL_SERVICES)[number];
 export type Target = "dev" | "prod";
 
 /** Image names of this tier (never pushed; skaffold would use its own tags). */
-export const imageName = (svc: Service, target: Target) => `localhost/gacha-ct/${svc}:${target}`;
+export const imageName = (svc: AnyService, target: Target) => `localhost/gacha-ct/${svc}:${target}`;
 export const MARIADB_IMAGE = "localhost/gacha-ct/mariadb:10.11";
 
 /** podman-env.sh's settings, in case the caller did not source it. */
@@ -87,7 +94,7 @@ export interface BuildReport {
  * repo root, `-f services/<svc>/Dockerfile --target <target>` (podman reads
  * services/<svc>/Dockerfile.dockerignore). --layers keeps the shared deps stage cached.
  */
-export async function buildServiceImage(svc: Service, target: Target, timeoutMs = 480_000): Promise<BuildReport> {
+export async function buildServiceImage(svc: AnyService, target: Target, timeoutMs = 480_000): Promise<BuildReport> {
   return buildFromRepoRoot(`services/${svc}/Dockerfile`, target, imageName(svc, target), timeoutMs);
 }
 

@@ -9,9 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { globMatch } from "../../../k8s/test/support/glob";
 import { skaffoldConfig, type SkaffoldArtifact, type SyncRule } from "../../../k8s/test/support/repo";
-import { podmanRaw, type Service } from "./podman";
+import { podmanRaw, type AnyService } from "./podman";
 
-export function artifact(svc: Service): SkaffoldArtifact {
+export function artifact(svc: AnyService): SkaffoldArtifact {
   const a = skaffoldConfig().build?.artifacts?.find((x) => x.image === svc);
   if (!a) throw new Error(`skaffold.yaml has no artifact ${svc}`);
   return a;
@@ -21,7 +21,7 @@ export function artifact(svc: Service): SkaffoldArtifact {
  * Container path skaffold syncs `file` (repo-relative) to, or undefined when no
  * rule matches (then skaffold rebuilds, if the file is a build dependency).
  */
-export function syncDestination(svc: Service, file: string, imageWorkdir = "/"): string | undefined {
+export function syncDestination(svc: AnyService, file: string, imageWorkdir = "/"): string | undefined {
   const a = artifact(svc);
   const context = path.posix.normalize(a.context ?? ".");
   const rel = context === "." ? file : path.posix.relative(context, file);

@@ -1,8 +1,9 @@
 // The dev system as `skaffold dev` deploys it (k8s/overlays/dev), on podman:
 // one network whose DNS aliases are the Service names (mysql, gacha, item,
-// gateway), so the rendered URLs work verbatim; MySQL-compatible storage
+// auth, gateway), so the rendered URLs work verbatim; MySQL-compatible storage
 // initialised by the overlay's init script; the migration Jobs and the
-// wait-for-schema init containers; then the three dev Deployments' containers.
+// wait-for-schema init containers; then the four dev Deployments' containers.
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,25 +11,28 @@ import { find, podSpec, render, type K8sObject, type Overlay } from "../../../k8
 import { configMapFiles, containerRun, podmanFlags, type ContainerRun } from "./manifests";
 import { startOtlpStandIn, type OtlpStandIn } from "./otlp-stand-in";
 import {
+  ALL_SERVICES,
   imageName,
   logsOf,
   MARIADB_IMAGE,
   podmanRaw,
   publishedPort,
   Scope,
-  SERVICES,
   waitFor,
-  type Service,
+  type AnyService,
   type Target,
 } from "./podman";
+
+/** The services with a database: each has a migration Job and a wait-for-schema init container. */
+const DB_SERVICES = ["gacha", "item", "auth"] as const;
 
 export interface RunningSystem {
   scope: Scope;
   network: string;
   /** container name per Deployment */
-  containers: Record<Service, string>;
+  containers: Record<AnyService, string>;
   /** 127.0.0.1:<port> per Deployment's first container port */
-  addr: Record<Service, string>;
+  addr: Record<AnyService, string>;
   mysql: string;
   /** Stand-in for Jaeger's OTLP receiver, where the dev overlay's services export their spans. */
   otlp: OtlpStandIn;
@@ -37,7 +41,7 @@ export interface RunningSystem {
 }
 
 /** The app container's ports, its service port first (the debug overlay adds `devtools` to the list). */
-const containerPorts = (svc: Service, overlay: Overlay = "dev"): number[] => {
+const containerPorts = (svc: AnyService, overlay: Overlay = "dev"): number[] => {
   const spec = podSpec(find(render(overlay), "Deployment", svc));
   const ports: { name?: string; containerPort: number }[] = spec.containers.find(
     (c: { name: string }) => c.name === svc,
@@ -85,6 +89,18 @@ export async function startMysql(scope: Scope, network: string): Promise<string>
   return name;
 }
 
+/** `--volume` flags for a ContainerRun's Secret volumes: the files in a temp folder (removed with the scope), mounted read-only. */
+function secretVolumeFlags(scope: Scope, run: ContainerRun): string[] {
+  return run.secretVolumes.flatMap((v) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-ct-secret-"));
+    scope.onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
+    for (const [name, text] of Object.entries(v.files)) fs.writeFileSync(path.join(dir, name), text, { mode: v.mode });
+    // root-owned like the kubelet's; the folder must be searchable by the container user
+    fs.chmodSync(dir, 0o755);
+    return ["--volume", `${dir}:${v.mountPath}:ro`];
+  });
+}
+
 /** Runs a Job's (or init container's) container to completion, as the kubelet would: same image, env, command, args, user, FS. */
 export async function runToCompletion(
   scope: Scope,
@@ -101,7 +117,8 @@ export async function runToCompletion(
     where.extra,
   );
   const name = scope.name(`${where.workload}-${where.container}`);
-  const r = await scope.run(name, ["--network", network, ...podmanFlags(run), image, ...(run.args ?? [])], {
+  const flags = [...podmanFlags(run), ...secretVolumeFlags(scope, run)];
+  const r = await scope.run(name, ["--network", network, ...flags, image, ...(run.args ?? [])], {
     wait: true,
     timeoutMs: 120_000,
   });
@@ -114,7 +131,7 @@ export async function runToCompletion(
 export async function startService(
   scope: Scope,
   network: string,
-  svc: Service,
+  svc: AnyService,
   image: string,
   opts: { overlay?: Overlay; extra?: K8sObject[]; env?: Record<string, string>; args?: string[] } = {},
 ): Promise<{ name: string; addr: string; run: ContainerRun }> {
@@ -131,6 +148,7 @@ export async function startService(
     svc,
     ...ports.flatMap((p) => ["--publish", `127.0.0.1::${p}`]),
     ...podmanFlags(run),
+    ...secretVolumeFlags(scope, run),
     image,
     ...(opts.args ?? run.args ?? []),
   ]);
@@ -158,15 +176,15 @@ export async function startDevSystem(
       timings[label] = Date.now() - t0;
     }
   };
-  const containers = {} as Record<Service, string>;
-  const addr = {} as Record<Service, string>;
+  const containers = {} as Record<AnyService, string>;
+  const addr = {} as Record<AnyService, string>;
   try {
     const network = await t("network", () => scope.network());
     const mysql = await t("mysql ready", () => startMysql(scope, network));
     const otlp = await t("OTLP receiver", () => startOtlpStandIn(scope, network, imageName("gateway", target)));
     await t("migration Jobs", () =>
       Promise.all(
-        (["gacha", "item"] as const).map((svc) =>
+        DB_SERVICES.map((svc) =>
           runToCompletion(scope, network, imageName(svc, target), {
             kind: "Job",
             workload: `${svc}-migrate`,
@@ -177,7 +195,7 @@ export async function startDevSystem(
     );
     await t("wait-for-schema init containers", () =>
       Promise.all(
-        (["gacha", "item"] as const).map((svc) =>
+        DB_SERVICES.map((svc) =>
           runToCompletion(scope, network, imageName(svc, target), {
             kind: "Deployment",
             workload: svc,
@@ -188,7 +206,7 @@ export async function startDevSystem(
       ),
     );
     await t("services started", async () => {
-      for (const svc of SERVICES) {
+      for (const svc of ALL_SERVICES) {
         const started = await startService(scope, network, svc, imageName(svc, target), {
           overlay,
           env: envOverrides,
@@ -208,25 +226,55 @@ export async function startDevSystem(
       timings,
       logs: async () => {
         let out = "";
-        for (const svc of SERVICES)
+        for (const svc of ALL_SERVICES)
           if (containers[svc]) out += `\n--- ${svc} log (tail)\n${await logsOf(containers[svc])}`;
         return out;
       },
     };
-    await t("gateway /readyz 200", () =>
-      waitFor(
-        "gateway /readyz 200",
-        async () =>
-          (await fetch(`http://${addr.gateway}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200,
-        120_000,
-        250,
-      ).catch(async (e: Error) => {
-        throw new Error(`${e.message}${await system.logs()}`);
-      }),
-    );
+    // the two HTTP services: auth ready means its database answers, gateway ready its upstreams
+    for (const svc of ["auth", "gateway"] as const)
+      await t(`${svc} /readyz 200`, () =>
+        waitFor(
+          `${svc} /readyz 200`,
+          async () =>
+            (await fetch(`http://${addr[svc]}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200,
+          120_000,
+          250,
+        ).catch(async (e: Error) => {
+          throw new Error(`${e.message}${await system.logs()}`);
+        }),
+      );
     return system;
   } catch (err) {
     await scope.cleanup();
     throw err;
   }
+}
+
+/**
+ * Signs a new user up and in at auth (`authAddr`: 127.0.0.1:<port>), as every caller of the
+ * gateway's API must first; returns the user id and the `authorization` header to send.
+ */
+export async function signUp(
+  authAddr: string,
+  headers: Record<string, string> = {},
+): Promise<{ id: number; authorization: string }> {
+  const credentials = JSON.stringify({
+    username: `ct_${randomBytes(6).toString("hex")}`,
+    password: randomBytes(12).toString("hex"),
+  });
+  const post = (route: string) =>
+    fetch(`http://${authAddr}${route}`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: credentials,
+      signal: AbortSignal.timeout(10_000),
+    });
+  const registered = await post("/auth/register");
+  if (registered.status !== 201) throw new Error(`sign-up answered ${registered.status}: ${await registered.text()}`);
+  const login = await post("/auth/login");
+  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}: ${await login.text()}`);
+  const { user_id } = (await registered.json()) as { user_id: number };
+  const { access_token } = (await login.json()) as { access_token: string };
+  return { id: user_id, authorization: `Bearer ${access_token}` };
 }
