@@ -62,6 +62,7 @@ it(`when MySQL accepts connections only ${DELAY_SECONDS} s after it starts, then
   const ready = Date.parse(pod.status!.conditions!.find((c) => c.type === "Ready")!.lastTransitionTime!);
   expect(ready - started).toBeGreaterThanOrEqual(DELAY_SECONDS * 1000);
   expect(await deploymentsAvailable(ns)).toEqual({
+    auth: "True",
     gacha: "True",
     gateway: "True",
     item: "True",

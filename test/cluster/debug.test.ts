@@ -1,6 +1,6 @@
 // Debugging on a real cluster (README "Run on minikube"; docs/kubernetes.md,
-// Debugging): under `skaffold dev -p debug`, the Node inspector of gateway, gacha
-// and item answers on localhost 9229, 9230 and 9231 through Skaffold's own
+// Debugging): under `skaffold dev -p debug`, the Node inspector of gateway, gacha,
+// item and auth answers on localhost 9229, 9230, 9231 and 9232 through Skaffold's own
 // port-forward; a breakpoint in a handler pauses a request, and resuming
 // completes it, even past the gateway's normal deadline; after a synced save
 // restarts the app, a debugger attaches again on the same local port (what VS
@@ -13,10 +13,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { EDITS, waitForMarker } from "../container/support/edits";
 import { CdpSession, inspectorTargets, locate, type InspectorTarget } from "../container/support/inspector";
+import { signUpAndIn, type SignedIn } from "./support/auth";
 import { createNamespace, deleteNamespace, repoCopy } from "./support/cluster";
 import { background, eventually, kubeContext, type Background } from "./support/run";
 
-const INSPECTOR_PORT = { gateway: 9229, gacha: 9230, item: 9231 } as const;
+const INSPECTOR_PORT = { gateway: 9229, gacha: 9230, item: 9231, auth: 9232 } as const;
 type Svc = keyof typeof INSPECTOR_PORT;
 
 interface Location {
@@ -82,6 +83,7 @@ describe("skaffold dev -p debug", () => {
   let copy: ReturnType<typeof repoCopy>;
   let proc: Background;
   let gatewayHttp = "";
+  let user: SignedIn;
 
   beforeAll(async () => {
     ns = await createNamespace("debug");
@@ -95,6 +97,11 @@ describe("skaffold dev -p debug", () => {
       60_000,
     );
     gatewayHttp = `127.0.0.1:${m[1]}`;
+    const a = await proc.waitFor(
+      new RegExp(`Port forwarding service/auth in namespace ${ns}, remote port 8081 -> \\S*?127\\.0\\.0\\.1:(\\d+)`),
+      60_000,
+    );
+    user = await eventually(() => signUpAndIn(`http://127.0.0.1:${a[1]}`), 60_000);
   }, 25 * 60_000);
 
   afterAll(async () => {
@@ -139,7 +146,11 @@ describe("skaffold dev -p debug", () => {
       /\/src\/get-histories\.ts$/,
       // tsx compiles the import to `(0, import_runtime.validateUserId)(req.userId)`
       /validateUserId\)?\(req\.userId\)/,
-      () => fetch(`http://${gatewayHttp}/histories/1?limit=1`, { signal: AbortSignal.timeout(120_000) }),
+      () =>
+        fetch(`http://${gatewayHttp}/histories/${user.userId}?limit=1`, {
+          headers: { authorization: user.bearer },
+          signal: AbortSignal.timeout(120_000),
+        }),
       5_000,
     );
     expect(res.status).toBe(200);

@@ -1,13 +1,17 @@
 // `skaffold run -p prod` on a real cluster, as docs/kubernetes.md tells an
-// operator: two Secrets with the database URLs, created first, pointing at an
-// external database. Here the external database is this machine's MariaDB,
+// operator: a Secret with each database URL and one with the auth service's signing
+// key, created first, the databases external. Here the external database is this machine's MariaDB,
 // reached from the pods through a TCP forward on the node's address (the
 // cluster tier's stand-in for a managed database's host name). No MySQL in the
 // namespace. Draws work through the gateway; the containers run read-only as
 // non-root; the HPA, PDB, Ingress and NetworkPolicy objects are accepted.
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import net from "node:net";
 import { createConnection } from "mariadb";
+import { signUpAndIn } from "./support/auth";
 import { createNamespace, deleteNamespace, deploymentsAvailable, portForward } from "./support/cluster";
 import { eventually, kubectl, kubectlJson, kubectlOk, skaffold } from "./support/run";
 
@@ -20,9 +24,13 @@ let forward: net.Server;
 const sockets = new Set<net.Socket>(); // the pods' pooled connections: closed with the forward
 let dbPort = 0;
 const suffix = randomBytes(3).toString("hex");
-const dbs = { gacha: `ct_gacha_${suffix}`, item: `ct_item_${suffix}` };
-const users = { gacha: `ct_gacha_${suffix}`, item: `ct_item_${suffix}` };
-const passwords = { gacha: randomBytes(12).toString("hex"), item: randomBytes(12).toString("hex") };
+const DB_SERVICES = ["gacha", "item", "auth"] as const;
+const dbs = Object.fromEntries(DB_SERVICES.map((s) => [s, `ct_${s}_${suffix}`])) as Record<
+  (typeof DB_SERVICES)[number],
+  string
+>;
+const users = dbs;
+const passwords = Object.fromEntries(DB_SERVICES.map((s) => [s, randomBytes(12).toString("hex")])) as typeof dbs;
 
 async function admin<T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> {
   const c = await createConnection({
@@ -42,7 +50,7 @@ async function admin<T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) =>
 beforeAll(async () => {
   // the operator's part: a database and a user per service, rights on its own database only
   await admin(async (c) => {
-    for (const svc of ["gacha", "item"] as const) {
+    for (const svc of DB_SERVICES) {
       await c.query(`CREATE DATABASE \`${dbs[svc]}\``);
       await c.query(`CREATE USER '${users[svc]}'@'%' IDENTIFIED BY '${passwords[svc]}'`);
       await c.query(`GRANT ALL ON \`${dbs[svc]}\`.* TO '${users[svc]}'@'%'`);
@@ -61,7 +69,7 @@ beforeAll(async () => {
   dbPort = (forward.address() as net.AddressInfo).port;
 
   ns = await createNamespace("prod");
-  for (const svc of ["gacha", "item"] as const) {
+  for (const svc of DB_SERVICES) {
     // README: kubectl create secret generic <svc>-database --from-literal=url='mysql://...'
     await kubectlOk([
       "-n",
@@ -73,6 +81,25 @@ beforeAll(async () => {
       `--from-literal=url=mysql://${users[svc]}:${passwords[svc]}@${NODE_IP}:${dbPort}/${dbs[svc]}`,
     ]);
   }
+  // docs/authentication.md: a P-256 key (openssl genpkey ... ec_paramgen_curve:P-256), then
+  // kubectl create secret generic auth-signing-key --from-file=current.pem=signing-key.pem
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-ct-key-"));
+  try {
+    const keyFile = path.join(keyDir, "signing-key.pem");
+    fs.writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    await kubectlOk([
+      "-n",
+      ns,
+      "create",
+      "secret",
+      "generic",
+      "auth-signing-key",
+      `--from-file=current.pem=${keyFile}`,
+    ]);
+  } finally {
+    fs.rmSync(keyDir, { recursive: true, force: true });
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -80,21 +107,27 @@ afterAll(async () => {
   forward?.close();
   for (const s of sockets) s.destroy();
   await admin(async (c) => {
-    for (const svc of ["gacha", "item"] as const) {
+    for (const svc of DB_SERVICES) {
       await c.query(`DROP DATABASE IF EXISTS \`${dbs[svc]}\``);
       await c.query(`DROP USER IF EXISTS '${users[svc]}'@'%'`);
     }
   }).catch(() => undefined);
 }, 120_000);
 
-it("when `skaffold run -p prod` deploys with the operator's Secrets, then it exits 0 and gateway, gacha, item and web are Available with no MySQL in the namespace", async () => {
+it("when `skaffold run -p prod` deploys with the operator's Secrets, then it exits 0 and gateway, gacha, item, auth and web are Available with no MySQL in the namespace", async () => {
   const r = await skaffold(["run", "-p", "prod", "-n", ns, "--status-check=true"], { timeoutMs: 20 * 60_000 });
   if (r.code !== 0) throw new Error(`skaffold run -p prod exited ${r.code}:\n${(r.stdout + r.stderr).slice(-6000)}`);
-  // right after the deploy the HPAs raise gacha, gateway and item from 1 to minReplicas (2): each is
+  // right after the deploy the HPAs raise gacha, gateway, item and auth from 1 to minReplicas (2): each is
   // Available again once its second pod is Ready
   await eventually(
     async () => {
-      expect(await deploymentsAvailable(ns)).toEqual({ gacha: "True", gateway: "True", item: "True", web: "True" });
+      expect(await deploymentsAvailable(ns)).toEqual({
+        auth: "True",
+        gacha: "True",
+        gateway: "True",
+        item: "True",
+        web: "True",
+      });
     },
     180_000,
     2_000,
@@ -102,31 +135,40 @@ it("when `skaffold run -p prod` deploys with the operator's Secrets, then it exi
   expect((await kubectlOk(["-n", ns, "get", "statefulsets,pvc", "-o", "name"])).trim()).toBe("");
 });
 
-it("then the migrations are applied in the external databases, and a draw through the gateway is recorded there", async () => {
-  const applied = await admin((c) =>
-    c.query(`SELECT COUNT(*) AS n FROM \`${dbs.gacha}\`._prisma_migrations WHERE finished_at IS NOT NULL`),
-  );
-  expect(Number(applied[0].n)).toBeGreaterThan(0);
+it("then the migrations are applied in the external databases, and a user who signs up and in draws through the gateway, recorded there", async () => {
+  for (const svc of DB_SERVICES) {
+    const applied = await admin((c) =>
+      c.query(`SELECT COUNT(*) AS n FROM \`${dbs[svc]}\`._prisma_migrations WHERE finished_at IS NOT NULL`),
+    );
+    expect({ svc, applied: Number(applied[0].n) > 0 }).toEqual({ svc, applied: true });
+  }
   const pf = await portForward(ns, "svc/gateway", 8080);
+  const auth = await portForward(ns, "svc/auth", 8081);
   try {
-    const res = await fetch(`${pf.url}/draw`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ user_id: 42, count: 3 }),
-      signal: AbortSignal.timeout(15_000),
-    });
+    const { userId, bearer } = await signUpAndIn(auth.url);
+    const draw = (headers: Record<string, string>) =>
+      fetch(`${pf.url}/draw`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ count: 3 }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    expect((await draw({})).status).toBe(401);
+    const res = await draw({ authorization: bearer });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { draw_id: string; items: unknown[] };
     expect(body.items).toHaveLength(3);
-    const rows = await admin((c) => c.query(`SELECT COUNT(*) AS n FROM \`${dbs.gacha}\`.histories WHERE user_id = 42`));
+    const rows = await admin((c) =>
+      c.query(`SELECT COUNT(*) AS n FROM \`${dbs.gacha}\`.histories WHERE user_id = ?`, [userId]),
+    );
     expect(Number(rows[0].n)).toBe(3);
   } finally {
-    await pf.close();
+    await Promise.all([pf.close(), auth.close()]);
   }
 });
 
 it("when a prod container is asked, then it runs as uid 65532 and cannot write to its root filesystem", async () => {
-  for (const deploy of ["gateway", "gacha", "item"]) {
+  for (const deploy of ["gateway", "gacha", "item", "auth"]) {
     // distroless: no shell, so ask the container's own node
     const r = await kubectl(
       [
@@ -152,8 +194,8 @@ it("then the HPAs, PodDisruptionBudgets, Ingress and NetworkPolicies were accept
     ((await kubectlJson(["-n", ns, "get", kind])).items as { metadata: { name: string } }[])
       .map((o) => o.metadata.name)
       .sort();
-  expect(await names("hpa")).toEqual(["gacha", "gateway", "item"]);
-  expect(await names("pdb")).toEqual(["gacha", "gateway", "item"]);
+  expect(await names("hpa")).toEqual(["auth", "gacha", "gateway", "item"]);
+  expect(await names("pdb")).toEqual(["auth", "gacha", "gateway", "item"]);
   expect((await names("ingress")).length).toBe(1);
   expect((await names("networkpolicy")).length).toBeGreaterThanOrEqual(4);
 });

@@ -155,6 +155,11 @@ describe("web", () => {
       if (f === page.mainFrame()) navigations++;
     });
     await page.goto(`http://${local.web}`, { waitUntil: "networkidle" });
+    // signed up through Vite's /auth proxy to the auth Service: the drawing view is for signed-in users,
+    // and an HMR update keeps that state (a reload would forget the in-memory token)
+    await page.getByLabel("Username").fill(`ct_hmr_${Date.now().toString(36)}`);
+    await page.getByLabel("Password").fill("a long enough password");
+    await page.getByRole("button", { name: "Sign up" }).click();
     await page.getByText("Nothing drawn yet.").waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1_500); // Vite's optimizer may reload once on a first visit
     await page.evaluate(() => ((globalThis as unknown as { __marker: number }).__marker = 1));

@@ -28,16 +28,16 @@ it("when `skaffold run` deploys the default pipeline into a fresh namespace, the
   expectSucceeded(r);
   expect(r.stdout + r.stderr).toMatch(/Deployments stabilized in/);
   const available = await deploymentsAvailable(ns);
-  expect(Object.keys(available).sort()).toEqual(["gacha", "gateway", "item", "jaeger", "prometheus", "web"]);
+  expect(Object.keys(available).sort()).toEqual(["auth", "gacha", "gateway", "item", "jaeger", "prometheus", "web"]);
   expect(Object.values(available).every((s) => s === "True")).toBe(true);
 });
 
-it("then both migration Jobs ran to completion and deleted themselves (ttlSecondsAfterFinished: 0)", async () => {
+it("then every migration Job ran to completion and deleted themselves (ttlSecondsAfterFinished: 0)", async () => {
   await eventually(async () => {
     const { items } = await kubectlJson(["-n", ns, "get", "jobs"]);
     expect(items.map((j) => j.metadata.name)).toEqual([]);
   }, 60_000);
-  for (const db of ["gacha", "item"]) {
+  for (const db of ["gacha", "item", "auth"]) {
     const applied = await mysql(
       ns,
       `SELECT migration_name FROM ${db}._prisma_migrations WHERE finished_at IS NOT NULL`,
@@ -81,22 +81,23 @@ it("when a migration is added and `skaffold run` runs, then the rebuilt migratio
   }
 });
 
-it("when the gateway is port-forwarded, then the supertest e2e suite passes through it", async () => {
+it("when the gateway and auth are port-forwarded, then the supertest e2e suite signs up, signs in and passes through them", async () => {
   const pf = await portForward(ns, "svc/gateway", 8080);
+  const auth = await portForward(ns, "svc/auth", 8081);
   try {
     const r = await run("npx", ["jest", "--config", "jest.e2e.config.js", "--ci"], {
-      env: { E2E_BASE_URL: pf.url },
+      env: { E2E_BASE_URL: pf.url, E2E_AUTH_URL: auth.url },
       timeoutMs: 5 * 60_000,
     });
     if (r.code !== 0) throw new Error(`e2e suite failed through ${pf.url}:\n${(r.stdout + r.stderr).slice(-6000)}`);
     expect(r.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
   } finally {
-    await pf.close();
+    await Promise.all([pf.close(), auth.close()]);
   }
 });
 
-it("when the web Service is port-forwarded, then the page loads in Chromium and a draw shows items", async () => {
-  // the page's Vite dev server proxies the API to the gateway inside the cluster: one forward
+it("when the web Service is port-forwarded, then the page loads in Chromium, signs up, signs in and a draw shows items", async () => {
+  // the page's Vite dev server proxies the API to the gateway and /auth to auth inside the cluster: one forward
   const web = await portForward(ns, "svc/web", 80);
   try {
     const r = await run("bash", ["scripts/e2e-web.sh"], {
