@@ -27,6 +27,7 @@ import os from "node:os";
 import path from "node:path";
 import { EDITS, waitForMarker } from "../test/container/support/edits";
 import {
+  ALL_SERVICES,
   buildMariadbImage,
   buildServiceImage,
   imageInfo,
@@ -130,7 +131,8 @@ async function benchContainer(): Promise<Row[]> {
   });
   console.error("bench:reload: building the dev images (cached after the first run)");
   await buildMariadbImage();
-  for (const svc of SERVICES) await buildServiceImage(svc, "dev");
+  // auth too: the dev system starts it (the gateway verifies tokens against its JWKS)
+  for (const svc of ALL_SERVICES) await buildServiceImage(svc, "dev");
   const exec = process.env.RELOAD_NODEMON_EXEC;
   const extraArgs = (process.env.RELOAD_NODEMON_ARGS ?? "").split(" ").filter(Boolean);
   const args = exec || extraArgs.length ? ["nodemon", ...extraArgs, ...(exec ? ["--exec", exec] : [])] : undefined;

@@ -12,9 +12,9 @@ import { launchChromium } from "../container/support/web";
 import { createNamespace, deleteNamespace, repoCopy } from "./support/cluster";
 import { background, kubeContext, kubectlJson, kubectlOk, type Background } from "./support/run";
 
-type Svc = "gateway" | "gacha" | "item";
-const SERVICES: Svc[] = ["gateway", "gacha", "item"];
-const REMOTE_PORT: Record<Svc | "web", number> = { gateway: 8080, gacha: 50051, item: 50052, web: 80 };
+type Svc = "gateway" | "gacha" | "item" | "auth";
+const SERVICES: Svc[] = ["gateway", "gacha", "item", "auth"];
+const REMOTE_PORT: Record<Svc | "web", number> = { gateway: 8080, gacha: 50051, item: 50052, auth: 8081, web: 80 };
 
 let ns: string;
 let copy: ReturnType<typeof repoCopy>;
@@ -90,7 +90,7 @@ describe.each(SERVICES)("%s", (svc) => {
   });
 });
 
-it("when a packages/ source is saved, then all three services get it by sync and restart in place", async () => {
+it("when a packages/ source is saved, then every service gets it by sync and restarts in place", async () => {
   const file = "packages/runtime/src/api-limits.ts";
   const original = read(file);
   const before = await Promise.all(SERVICES.map(appPod));

@@ -47,11 +47,14 @@ it("when a request outlives SHUTDOWN_TIMEOUT_MS after SIGTERM, then it is cut at
   const port = await reportedPort(gw, "gateway listening");
 
   const outcome = new Promise<{ at: number; result: string }>((resolve) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path: "/inventories/1", headers: { authorization: bearer }, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ at: Date.now(), result: `HTTP ${res.statusCode}` }));
-      res.on("error", (err) => resolve({ at: Date.now(), result: String(err) }));
-    });
+    const req = httpRequest(
+      { host: "127.0.0.1", port, path: "/inventories/1", headers: { authorization: bearer }, timeout: 30_000 },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ at: Date.now(), result: `HTTP ${res.statusCode}` }));
+        res.on("error", (err) => resolve({ at: Date.now(), result: String(err) }));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("client timeout")));
     req.on("error", (err: NodeJS.ErrnoException) => resolve({ at: Date.now(), result: err.code ?? err.message }));
     req.end();

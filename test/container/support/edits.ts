@@ -52,7 +52,26 @@ function grpcMessage<C extends { close(): void }>(
 
 const opts = { "grpc.initial_reconnect_backoff_ms": 50, "grpc.max_reconnect_backoff_ms": 100 };
 
-export const EDITS: Record<Service, Edit> = {
+/** An edit of an Express service's /healthz handler, probed over HTTP. */
+function healthEdit(file: string): Edit {
+  return {
+    file,
+    apply: (src, m) =>
+      replaceOnce(file, src, `res.json({ status: "ok" });`, `res.json({ status: "ok", reload: "${m}" });`),
+    probe: async (addr) => {
+      try {
+        const res = await fetch(`http://${addr}/healthz`, { signal: AbortSignal.timeout(500) });
+        if (res.status !== 200) return undefined;
+        const body = (await res.json()) as { reload?: string };
+        return body.reload ?? "";
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+export const EDITS: Record<Service | "auth", Edit> = {
   // gRPC: GetInventory(user_id 0) is INVALID_ARGUMENT with the validation message
   item: {
     file: "services/item/src/get-inventory.ts",
@@ -75,26 +94,9 @@ export const EDITS: Record<Service, Edit> = {
       ),
   },
   // HTTP: GET /healthz answers {"status":"ok"} (+ "reload": marker when edited)
-  gateway: {
-    file: "services/gateway/src/routes/health.ts",
-    apply: (src, m) =>
-      replaceOnce(
-        "gateway health.ts",
-        src,
-        `res.json({ status: "ok" });`,
-        `res.json({ status: "ok", reload: "${m}" });`,
-      ),
-    probe: async (addr) => {
-      try {
-        const res = await fetch(`http://${addr}/healthz`, { signal: AbortSignal.timeout(500) });
-        if (res.status !== 200) return undefined;
-        const body = (await res.json()) as { reload?: string };
-        return body.reload ?? "";
-      } catch {
-        return undefined;
-      }
-    },
-  },
+  gateway: healthEdit("services/gateway/src/routes/health.ts"),
+  // the same on auth's own /healthz (the cluster tier syncs it under skaffold dev)
+  auth: healthEdit("services/auth/src/routes/health.ts"),
 };
 
 export const readSource = (file: string) => fs.readFileSync(path.join(repoRoot, file), "utf8");
