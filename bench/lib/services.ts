@@ -95,7 +95,11 @@ export async function startService(
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready`);
-    if (Date.now() > deadline) throw new Error(`${name} not ready after 30 s`);
+    if (Date.now() > deadline) {
+      // not left running (it holds the caller's stdout) when the benchmark gives up
+      child.kill("SIGKILL");
+      throw new Error(`${name} not ready after 30 s`);
+    }
     const ok = "grpcAddr" in ready ? await grpcServing(ready.grpcAddr) : await httpReady(ready.httpPort);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 10));
@@ -141,63 +145,76 @@ export async function startStack(
   const keyFile = path.join(keyDir, "signing-key.pem");
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
-  const auth = await startService(
-    "auth",
-    {
-      ...common,
-      HOST: "127.0.0.1",
-      PORT: String(ports.auth),
-      AUTH_DATABASE_URL: dbs.authUrl,
-      AUTH_SIGNING_KEY_FILE: keyFile,
-    },
-    { httpPort: ports.auth },
-    nodeArgs,
-  );
-  const item = await startService(
-    "item",
-    { ...common, ITEM_DATABASE_URL: dbs.itemUrl, ITEM_GRPC_PORT: String(ports.item) },
-    { grpcAddr: `127.0.0.1:${ports.item}` },
-    nodeArgs,
-  );
-  const gacha = await startService(
-    "gacha",
-    {
-      ...common,
-      GACHA_DATABASE_URL: dbs.gachaUrl,
-      GACHA_GRPC_PORT: String(ports.gacha),
-      ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
-    },
-    { grpcAddr: `127.0.0.1:${ports.gacha}` },
-    nodeArgs,
-  );
-  const gateway = await startService(
-    "gateway",
-    {
-      ...common,
-      HOST: "127.0.0.1",
-      PORT: String(ports.gateway),
-      GACHA_SERVICE_ADDR: `127.0.0.1:${ports.gacha}`,
-      ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
-      AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
-    },
-    { httpPort: ports.gateway },
-    nodeArgs,
-  );
-  return {
-    item,
-    gacha,
-    gateway,
-    auth,
-    gatewayPort: ports.gateway,
-    signIn: () => signIn(ports.auth),
-    stop: async () => {
-      await gateway.stop();
-      await gacha.stop();
-      await item.stop();
-      await auth.stop();
-      rmSync(keyDir, { recursive: true, force: true });
-    },
+  const started: RunningService[] = [];
+  // every service started so far stops if a later one cannot start (none is left holding a port)
+  const start = async (...args: Parameters<typeof startService>) => {
+    const svc = await startService(...args);
+    started.push(svc);
+    return svc;
   };
+  try {
+    const auth = await start(
+      "auth",
+      {
+        ...common,
+        HOST: "127.0.0.1",
+        AUTH_PORT: String(ports.auth),
+        AUTH_DATABASE_URL: dbs.authUrl,
+        AUTH_SIGNING_KEY_FILE: keyFile,
+      },
+      { httpPort: ports.auth },
+      nodeArgs,
+    );
+    const item = await start(
+      "item",
+      { ...common, ITEM_DATABASE_URL: dbs.itemUrl, ITEM_GRPC_PORT: String(ports.item) },
+      { grpcAddr: `127.0.0.1:${ports.item}` },
+      nodeArgs,
+    );
+    const gacha = await start(
+      "gacha",
+      {
+        ...common,
+        GACHA_DATABASE_URL: dbs.gachaUrl,
+        GACHA_GRPC_PORT: String(ports.gacha),
+        ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
+      },
+      { grpcAddr: `127.0.0.1:${ports.gacha}` },
+      nodeArgs,
+    );
+    const gateway = await start(
+      "gateway",
+      {
+        ...common,
+        HOST: "127.0.0.1",
+        PORT: String(ports.gateway),
+        GACHA_SERVICE_ADDR: `127.0.0.1:${ports.gacha}`,
+        ITEM_SERVICE_ADDR: `127.0.0.1:${ports.item}`,
+        AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
+      },
+      { httpPort: ports.gateway },
+      nodeArgs,
+    );
+    return {
+      item,
+      gacha,
+      gateway,
+      auth,
+      gatewayPort: ports.gateway,
+      signIn: () => signIn(ports.auth),
+      stop: async () => {
+        await gateway.stop();
+        await gacha.stop();
+        await item.stop();
+        await auth.stop();
+        rmSync(keyDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    for (const svc of started.reverse()) await svc.stop();
+    rmSync(keyDir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 async function signIn(authPort: number): Promise<{ userId: number; bearer: string }> {
