@@ -109,9 +109,35 @@ describe("service configuration", () => {
         env("gateway").ITEM_SERVICE_ADDR,
       ];
       for (const addr of addresses) {
-        const [host, p] = String(addr).split(":");
+        const [host, p] = String(addr)
+          .replace(/^dns:\/\/\//, "")
+          .split(":");
         const svc = find(objects, "Service", host!);
         expect(svc.spec.ports.map((x: { port: number }) => x.port)).toContain(Number(p));
+      }
+    });
+
+    it("when a service calls gacha or item, then it resolves every replica (dns:/// on a headless Service selecting the Deployment's pods)", () => {
+      const objects = render(overlay);
+      const env = (svc: string, name: string) =>
+        (podSpec(find(objects, "Deployment", svc)).containers[0].env as { name: string; value?: string }[]).find(
+          (e) => e.name === name,
+        )?.value;
+      const peers = [
+        { from: "gateway", name: "GACHA_SERVICE_ADDR", to: "gacha" },
+        { from: "gateway", name: "ITEM_SERVICE_ADDR", to: "item" },
+        { from: "gacha", name: "ITEM_SERVICE_ADDR", to: "item" },
+      ];
+      for (const peer of peers) {
+        const m = /^dns:\/\/\/([a-z0-9-]+):(\d+)$/.exec(String(env(peer.from, peer.name)));
+        expect({ ...peer, target: m ? "dns:///host:port" : env(peer.from, peer.name) }).toEqual({
+          ...peer,
+          target: "dns:///host:port",
+        });
+        const svc = find(objects, "Service", m![1]!);
+        expect(svc.spec.clusterIP).toBe("None");
+        expect(svc.spec.selector).toEqual(find(objects, "Deployment", peer.to).spec.selector.matchLabels);
+        expect(svc.spec.ports.map((x: { port: number }) => x.port)).toContain(Number(m![2]));
       }
     });
   });

@@ -1,11 +1,22 @@
 import { credentials, Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from "@grpc/grpc-js";
 
-/** Channel options shared by every client: reconnect fast after a restart. */
+/**
+ * Channel options shared by every client: reconnect fast after a restart, and
+ * spread calls over every address the target resolves to. With a
+ * `dns:///<headless Service>` target (k8s/base/*\/service-headless.yaml) that is
+ * every Ready replica; with `host:port` of one process it changes nothing.
+ * grpc-js re-resolves when a connection drops, which the servers' max connection
+ * age (grpc-server.ts) makes happen as replicas come and go; the minimum time
+ * between resolutions keeps that from becoming a DNS storm.
+ */
 export const clientChannelOptions = {
   "grpc.keepalive_time_ms": 30_000,
   "grpc.initial_reconnect_backoff_ms": 200,
   "grpc.max_reconnect_backoff_ms": 2_000,
+  // our service config, not one from DNS TXT records
   "grpc.service_config_disable_resolution": 1,
+  "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+  "grpc.dns_min_time_between_resolutions_ms": 5_000,
 };
 
 export const insecure = () => credentials.createInsecure();

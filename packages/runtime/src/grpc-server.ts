@@ -32,10 +32,21 @@ export interface RunningGrpcServer {
   shutdown(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * How long a client connection lives before the server asks the client to reconnect
+ * (GOAWAY; calls in flight get the grace period to finish, longer than any deadline
+ * here). Reconnecting makes round_robin clients re-resolve DNS, so replicas the HPA adds
+ * get traffic within about this long (docs/kubernetes.md#grpc-load-balancing).
+ */
+export const MAX_CONNECTION_AGE_MS = 20_000;
+const MAX_CONNECTION_AGE_GRACE_MS = 10_000;
+
 /** Builds, binds and starts a gRPC server with the standard health service. */
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
   const server = new Server({
     "grpc.max_receive_message_length": 1024 * 1024,
+    "grpc.max_connection_age_ms": MAX_CONNECTION_AGE_MS,
+    "grpc.max_connection_age_grace_ms": MAX_CONNECTION_AGE_GRACE_MS,
     interceptors: [grpcCallObserver(opts.logger, opts.onCallEnd)],
   });
   const statuses = Object.fromEntries(

@@ -127,7 +127,17 @@ export async function runToCompletion(
   return r.stdout + r.stderr;
 }
 
-/** Starts a Deployment's container (detached) with the Service name as DNS alias and its ports published on 127.0.0.1 (addr: the first). */
+/** The names of the Services that select a Deployment's pods (e.g. gacha and its headless twin gacha-headless). */
+function serviceNames(overlay: Overlay, svc: AnyService, extra?: K8sObject[]): string[] {
+  const objects = [...render(overlay), ...(extra ?? [])];
+  const labels: Record<string, string> = find(objects, "Deployment", svc).spec.template.metadata.labels;
+  return objects
+    .filter((o) => o.kind === "Service" && o.spec?.selector)
+    .filter((o) => Object.entries(o.spec.selector as Record<string, string>).every(([k, v]) => labels[k] === v))
+    .map((o) => o.metadata.name as string);
+}
+
+/** Starts a Deployment's container (detached) with the names of its Services as DNS aliases and its ports published on 127.0.0.1 (addr: the first). */
 export async function startService(
   scope: Scope,
   network: string,
@@ -144,8 +154,7 @@ export async function startService(
   const r = await scope.run(name, [
     "--network",
     network,
-    "--network-alias",
-    svc,
+    ...serviceNames(overlay, svc, opts.extra).flatMap((alias) => ["--network-alias", alias]),
     ...ports.flatMap((p) => ["--publish", `127.0.0.1::${p}`]),
     ...podmanFlags(run),
     ...secretVolumeFlags(scope, run),
