@@ -177,7 +177,7 @@ const RESTARTING = "restarting due to changes";
 const countInLog = async (svc: Service, what: string) =>
   (await podmanRaw(["logs", system!.containers[svc]])).stdout.split(what).length - 1;
 
-it("when skaffold syncs two changed files in one tar, then nodemon restarts the service once (its delay groups them)", async () => {
+it("when skaffold syncs two changed files in one tar, then the service restarts after the last one is written and serves both (one restart when nodemon's delay groups them)", async () => {
   const svc: Service = "gacha";
   const edit = EDITS[svc];
   const addr = system!.addr[svc];
@@ -191,9 +191,22 @@ it("when skaffold syncs two changed files in one tar, then nodemon restarts the 
     { dest: files[1]!, content: `${originals[1]!}\n// touched by the two-file sync test\n` },
   ]);
   await waitForMarker(edit, addr, marker, Date.now(), 30_000);
-  // No wait needed: a second restart for this tar would come within nodemon's delay (20 ms) of the
-  // first file event, and its line before the app had even started, let alone served the marker.
-  expect((await countInLog(svc, RESTARTING)) - before).toBe(1);
+  // nodemon's 20 ms delay groups the tar's two file events into one restart when it sees them
+  // within it; on a loaded machine it may see them apart and restart twice. Either way the process
+  // serving now must have started after both files were written (tar `m`: mtime = write time).
+  const restarts = (await countInLog(svc, RESTARTING)) - before;
+  const written = Math.max(
+    ...(await Promise.all(
+      files.map(async (f) => Number((await execIn(svc, ["stat", "-c", "%.3Y", f])).stdout) * 1000),
+    )),
+  );
+  const restartTimes = (await podmanRaw(["logs", "--timestamps", ctr])).stdout
+    .split("\n")
+    .filter((line) => line.includes(RESTARTING))
+    .map((line) => Date.parse(line.slice(0, line.indexOf(" "))));
+  console.log(`two files in one tar: ${restarts} restart(s)`);
+  expect(restarts === 1 || restarts === 2).toBe(true);
+  expect(restartTimes.at(-1)!).toBeGreaterThanOrEqual(Math.floor(written));
   await syncInto(
     ctr,
     user[svc]!,
