@@ -357,9 +357,11 @@ describe("objects only one overlay has", () => {
     }
   });
 
-  it("when prod is rendered, then each service has an autoscaling/v2 HPA with 2+ replicas and a PodDisruptionBudget", () => {
+  it("when prod is rendered, then every Deployment (the web page's included) has an autoscaling/v2 HPA with 2+ replicas and a PodDisruptionBudget", () => {
     const prod = render("prod");
-    for (const name of ["gacha", "item", "gateway"]) {
+    const names = ofKind(prod, "Deployment").map((d) => d.metadata.name);
+    expect(names.sort()).toEqual(["auth", "gacha", "gateway", "item", "web"]);
+    for (const name of names) {
       const d = find(prod, "Deployment", name);
       const hpa = find(prod, "HorizontalPodAutoscaler", name);
       expect(hpa.apiVersion).toBe("autoscaling/v2");

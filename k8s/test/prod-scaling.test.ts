@@ -9,7 +9,7 @@ const scaledDeployments = (objects: K8sObject[]) =>
 
 describe("the prod overlay's scaling", () => {
   it("when prod is rendered, then every service Deployment is the target of an HPA", () => {
-    expect(scaledDeployments(render("prod")).sort()).toEqual(["auth", "gacha", "gateway", "item"]);
+    expect(scaledDeployments(render("prod")).sort()).toEqual(["auth", "gacha", "gateway", "item", "web"]);
   });
 
   it("when a Deployment is scaled by an HPA, then the rendered Deployment sets no spec.replicas", () => {
