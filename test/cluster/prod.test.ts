@@ -1,122 +1,31 @@
 // `skaffold run -p prod` on a real cluster, as docs/kubernetes.md tells an
-// operator: a Secret with each database URL and one with the auth service's signing
-// key, created first, the databases external. Here the external database is this machine's MariaDB,
-// reached from the pods through a TCP forward on the node's address (the
-// cluster tier's stand-in for a managed database's host name). No MySQL in the
-// namespace. Draws work through the gateway; the containers run read-only as
-// non-root; the HPA, PDB, Ingress and NetworkPolicy objects are accepted.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import net from "node:net";
-import { createConnection } from "mariadb";
+// operator (support/prod-system.ts: the databases external, a Secret for each
+// URL and one for the signing key). No MySQL in the namespace. Draws work through
+// the gateway; gacha's replicas share the load as the HPA adds and removes them;
+// the containers run read-only as non-root; the HPA, PDB, Ingress and
+// NetworkPolicy objects are accepted.
 import { signUpAndIn } from "./support/auth";
-import { createNamespace, deleteNamespace, deploymentsAvailable, portForward } from "./support/cluster";
-import { eventually, kubectl, kubectlJson, kubectlOk, skaffold } from "./support/run";
+import { deploymentsAvailable, portForward } from "./support/cluster";
+import { drawsByPod, gatewayClusterUrl, readyPods, steadyDraws, type LoadResult } from "./support/load";
+import { DB_SERVICES, prepareProd, type ProdSystem } from "./support/prod-system";
+import { eventually, kubectl, kubectlJson, kubectlOk } from "./support/run";
 
-// where pods reach this machine: the node's address (scripts/cluster/up.sh), or GACHA_CLUSTER_HOST_IP
-const NODE_IP = process.env.GACHA_CLUSTER_HOST_IP ?? "10.254.0.1";
-const ADMIN_URL = new URL(process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/test");
-
+let prod: ProdSystem;
 let ns: string;
-let forward: net.Server;
-const sockets = new Set<net.Socket>(); // the pods' pooled connections: closed with the forward
-let dbPort = 0;
-const suffix = randomBytes(3).toString("hex");
-const DB_SERVICES = ["gacha", "item", "auth"] as const;
-const dbs = Object.fromEntries(DB_SERVICES.map((s) => [s, `ct_${s}_${suffix}`])) as Record<
-  (typeof DB_SERVICES)[number],
-  string
->;
-const users = dbs;
-const passwords = Object.fromEntries(DB_SERVICES.map((s) => [s, randomBytes(12).toString("hex")])) as typeof dbs;
-
-async function admin<T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> {
-  const c = await createConnection({
-    host: ADMIN_URL.hostname,
-    port: Number(ADMIN_URL.port || 3306),
-    user: decodeURIComponent(ADMIN_URL.username),
-    password: decodeURIComponent(ADMIN_URL.password),
-    connectTimeout: 5_000,
-  });
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+let dbs: ProdSystem["dbs"];
+let admin: ProdSystem["admin"];
 
 beforeAll(async () => {
-  // the operator's part: a database and a user per service, rights on its own database only
-  await admin(async (c) => {
-    for (const svc of DB_SERVICES) {
-      await c.query(`CREATE DATABASE \`${dbs[svc]}\``);
-      await c.query(`CREATE USER '${users[svc]}'@'%' IDENTIFIED BY '${passwords[svc]}'`);
-      await c.query(`GRANT ALL ON \`${dbs[svc]}\`.* TO '${users[svc]}'@'%'`);
-    }
-  });
-  // the "external" database host: a TCP forward from the node's address to the MariaDB
-  forward = net.createServer((client) => {
-    const upstream = net.connect(Number(ADMIN_URL.port || 3306), ADMIN_URL.hostname);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const end = () => (client.destroy(), upstream.destroy());
-    client.on("error", end);
-    upstream.on("error", end);
-  });
-  await new Promise<void>((r) => forward.listen(0, NODE_IP, r));
-  dbPort = (forward.address() as net.AddressInfo).port;
-
-  ns = await createNamespace("prod");
-  for (const svc of DB_SERVICES) {
-    // README: kubectl create secret generic <svc>-database --from-literal=url='mysql://...'
-    await kubectlOk([
-      "-n",
-      ns,
-      "create",
-      "secret",
-      "generic",
-      `${svc}-database`,
-      `--from-literal=url=mysql://${users[svc]}:${passwords[svc]}@${NODE_IP}:${dbPort}/${dbs[svc]}`,
-    ]);
-  }
-  // docs/authentication.md: a P-256 key (openssl genpkey ... ec_paramgen_curve:P-256), then
-  // kubectl create secret generic auth-signing-key --from-file=current.pem=signing-key.pem
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-ct-key-"));
-  try {
-    const keyFile = path.join(keyDir, "signing-key.pem");
-    fs.writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
-    await kubectlOk([
-      "-n",
-      ns,
-      "create",
-      "secret",
-      "generic",
-      "auth-signing-key",
-      `--from-file=current.pem=${keyFile}`,
-    ]);
-  } finally {
-    fs.rmSync(keyDir, { recursive: true, force: true });
-  }
+  prod = await prepareProd("prod");
+  ({ ns, dbs, admin } = prod);
 }, 120_000);
 
 afterAll(async () => {
-  if (ns) await deleteNamespace(ns);
-  forward?.close();
-  for (const s of sockets) s.destroy();
-  await admin(async (c) => {
-    for (const svc of DB_SERVICES) {
-      await c.query(`DROP DATABASE IF EXISTS \`${dbs[svc]}\``);
-      await c.query(`DROP USER IF EXISTS '${users[svc]}'@'%'`);
-    }
-  }).catch(() => undefined);
+  await prod?.remove();
 }, 120_000);
 
 it("when `skaffold run -p prod` deploys with the operator's Secrets, then it exits 0 and gateway, gacha, item, auth and web are Available with no MySQL in the namespace", async () => {
-  const r = await skaffold(["run", "-p", "prod", "-n", ns, "--status-check=true"], { timeoutMs: 20 * 60_000 });
-  if (r.code !== 0) throw new Error(`skaffold run -p prod exited ${r.code}:\n${(r.stdout + r.stderr).slice(-6000)}`);
+  await prod.deploy();
   // right after the deploy the HPAs raise gacha, gateway, item and auth from 1 to minReplicas (2): each is
   // Available again once its second pod is Ready
   await eventually(
@@ -167,6 +76,73 @@ it("then the migrations are applied in the external databases, and a user who si
   }
 });
 
+it("when the HPA adds gacha replicas under steady load, then each new pod serves its share within 30 s of Ready, and scaling back to 1 fails no request", async () => {
+  const auth = await portForward(ns, "svc/auth", 8081);
+  const { bearer } = await signUpAndIn(auth.url).finally(() => auth.close());
+  // the gateway's Service from the node (its ClusterIP); on a cluster whose ClusterIPs this
+  // machine cannot reach, a port-forward to it (one gateway pod: the gateway -> gacha hop is the one measured)
+  const direct = await gatewayClusterUrl(ns);
+  const pf = direct ? undefined : await portForward(ns, "svc/gateway", 8080);
+  const load = steadyDraws(direct ?? pf!.url, bearer);
+  const hpa = (min: number, max: number) =>
+    kubectlOk([
+      "-n",
+      ns,
+      "patch",
+      "hpa",
+      "gacha",
+      "--type=merge",
+      "-p",
+      JSON.stringify({ spec: { minReplicas: min, maxReplicas: max } }),
+    ]);
+  let result: LoadResult;
+  try {
+    // the gateway's connections to the two replicas it has are up before the third appears
+    await eventually(async () => expect(load.ok()).toBeGreaterThan(50), 60_000, 1_000);
+    await hpa(3, 6);
+    const pods = await eventually(
+      async () => {
+        const ready = await readyPods(ns, "gacha");
+        expect(ready).toHaveLength(3);
+        return ready;
+      },
+      180_000,
+      1_000,
+    );
+    const newest = Math.max(...pods.map((p) => p.readySince));
+    const names = pods.map((p) => p.name);
+    // shares over the 15 s from 30 s after the newest pod became Ready: by then every pod has its share
+    await new Promise((r) => setTimeout(r, Math.max(0, newest + 30_000 - Date.now())));
+    const before = await drawsByPod(ns, names);
+    await new Promise((r) => setTimeout(r, 15_000));
+    const after = await drawsByPod(ns, names);
+    const served = names.map((n) => after[n]! - before[n]!);
+    const total = served.reduce((a, b) => a + b, 0);
+    const shares = Object.fromEntries(names.map((n, i) => [n, Math.round((100 * served[i]!) / total)]));
+    console.log(`gacha draws per pod 30-45 s after the third was Ready: ${JSON.stringify(shares)} % of ${total}`);
+    expect(total).toBeGreaterThan(100);
+    for (const n of names) expect({ pod: n, share: shares[n]! >= 20 }).toEqual({ pod: n, share: true });
+
+    // down to one replica (no metrics decide here: the bounds do), with the load still on
+    await hpa(1, 1);
+    await eventually(
+      async () => {
+        const { items } = await kubectlJson(["-n", ns, "get", "pods", "-l", "app.kubernetes.io/name=gacha"]);
+        expect(items).toHaveLength(1);
+      },
+      180_000,
+      1_000,
+    );
+    await new Promise((r) => setTimeout(r, 5_000));
+  } finally {
+    result = await load.stop();
+    await pf?.close();
+    await hpa(2, 6).catch(() => undefined);
+  }
+  console.log(`gacha scale 2 -> 3 -> 1 under load: ${result.ok} draws, ${result.failures.length} failed`);
+  expect(result.failures.slice(0, 10)).toEqual([]);
+}, 600_000);
+
 it("when a prod container is asked, then it runs as uid 65532 and cannot write to its root filesystem", async () => {
   for (const deploy of ["gateway", "gacha", "item", "auth"]) {
     // distroless: no shell, so ask the container's own node
@@ -194,8 +170,8 @@ it("then the HPAs, PodDisruptionBudgets, Ingress and NetworkPolicies were accept
     ((await kubectlJson(["-n", ns, "get", kind])).items as { metadata: { name: string } }[])
       .map((o) => o.metadata.name)
       .sort();
-  expect(await names("hpa")).toEqual(["auth", "gacha", "gateway", "item"]);
-  expect(await names("pdb")).toEqual(["auth", "gacha", "gateway", "item"]);
+  expect(await names("hpa")).toEqual(["auth", "gacha", "gateway", "item", "web"]);
+  expect(await names("pdb")).toEqual(["auth", "gacha", "gateway", "item", "web"]);
   expect((await names("ingress")).length).toBe(1);
   expect((await names("networkpolicy")).length).toBeGreaterThanOrEqual(4);
 });
