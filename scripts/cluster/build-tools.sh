@@ -52,6 +52,8 @@ build_one() {
     prometheus) pkg=github.com/prometheus/prometheus/cmd/prometheus binary=prometheus
       req=github.com/prometheus/prometheus links=(prometheus) ;;
     jaeger) pkg=github.com/jaegertracing/jaeger/cmd/jaeger binary=jaeger req=github.com/jaegertracing/jaeger links=(jaeger) ;;
+    metrics-server) pkg=sigs.k8s.io/metrics-server/cmd/metrics-server binary=metrics-server
+      req=sigs.k8s.io/metrics-server links=(metrics-server) ;;
     *) die "build-tools: unknown tool '$name'" ;;
   esac
   local version; version="$(module_version "$name" "$req")"
@@ -76,6 +78,6 @@ build_one() {
 }
 
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(kubernetes etcd coredns skaffold buildx local-path-provisioner prometheus jaeger)
+[ ${#tools[@]} -gt 0 ] || tools=(kubernetes etcd coredns skaffold buildx local-path-provisioner metrics-server prometheus jaeger)
 for t in "${tools[@]}"; do timed "build $t" build_one "$t"; done
 [ $# -gt 0 ] || print_timings

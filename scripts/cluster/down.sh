@@ -38,6 +38,9 @@ for c in kube-scheduler kube-controller-manager kube-apiserver etcd dockerd cont
 # the pods' bridge and the node's address (all made again by up.sh)
 [ -x "$CLUSTER_BIN/kube-proxy" ] && "$CLUSTER_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
 for link in cni0 gacha0; do ip link del "$link" 2>/dev/null || true; done
+for chain in OUTPUT FORWARD; do   # up.sh's REJECT of unprogrammed ClusterIPs
+  iptables -D "$chain" -d 10.96.0.0/16 -m conntrack ! --ctstate DNAT -j REJECT 2>/dev/null || true
+done
 # what the kubelet mounted for pods (tokens, emptyDirs) must go before the state can
 grep -o " $CLUSTER_STATE/kubelet[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 if [ "${1:-}" = "--purge" ]; then

@@ -119,6 +119,7 @@ base_images
 pause_image
 binary_image coredns/coredns:v1.12.1 "$bin/coredns"
 binary_image rancher/local-path-provisioner:v0.0.30 "$bin/local-path-provisioner"
+binary_image "metrics-server/metrics-server:$(module_version metrics-server sigs.k8s.io/metrics-server)" "$bin/metrics-server" 65534
 [ -x "$bin/prometheus" ] && binary_image prom/prometheus:v3.1.0 "$bin/prometheus" 65534 \
   '"--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"'
 [ -x "$bin/jaeger" ] && jaeger_image

@@ -54,7 +54,7 @@ mkdir -p "$CLUSTER_STATE" "$CLUSTER_LOGS" "$CLUSTER_STATE/pids" "$RUN_DIR"
 # session's processes, and the PID may be reused)
 running() {
   local p; p="$(cat "$CLUSTER_STATE/pids/$1.pid" 2>/dev/null)" && [ -n "$p" ] && kill -0 "$p" 2>/dev/null &&
-    tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- "$2"
+    tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -- "$2" >/dev/null   # not -q: under pipefail its early exit fails tr
 }
 start() { # start NAME CMD... : in its own session, log to logs/NAME.log
   local name="$1"; shift
@@ -106,8 +106,18 @@ host_setup() {
     die "bridge-nf-call-iptables cannot be set: Services need br_netfilter"
   echo 1 > /proc/sys/net/ipv4/ip_forward
   ip link show gacha0 >/dev/null 2>&1 || ip link add gacha0 type bridge   # an empty bridge: no dummy driver in this kernel
-  ip addr show dev gacha0 | grep -q "$NODE_IP/" || ip addr add "$NODE_IP/32" dev gacha0
+  # not grep -q: under pipefail its early exit can fail `ip` (SIGPIPE) and add the address twice
+  ip addr show dev gacha0 | grep "$NODE_IP/" >/dev/null || ip addr add "$NODE_IP/32" dev gacha0
   ip link set gacha0 up
+  # A ClusterIP kube-proxy has not programmed yet (a Service created a moment ago) must fail fast,
+  # as on a cluster whose Service range routes nowhere. On this VM the default route leads to the
+  # sandbox's egress proxy, which accepts any TCP connection: the API server's first call to a new
+  # metrics-server Service got a 404 from it, and kept that connection for every later check.
+  local chain
+  for chain in OUTPUT FORWARD; do
+    iptables -C "$chain" -d "$SERVICE_CIDR" -m conntrack ! --ctstate DNAT -j REJECT 2>/dev/null ||
+      iptables -I "$chain" -d "$SERVICE_CIDR" -m conntrack ! --ctstate DNAT -j REJECT
+  done
 }
 
 start_registry() {
@@ -268,6 +278,7 @@ start_addons() {
     die "CoreDNS is not Ready (kubectl -n kube-system describe pods -l k8s-app=kube-dns)"
   wait_for "CoreDNS answering kubernetes.default.svc.cluster.local" 60 \
     node "$here/dns-query.js" "$DNS_IP" kubernetes.default.svc.cluster.local
+  bash "$here/metrics-server.sh"
 }
 
 # sourced by a script that runs single steps (e.g. while debugging this one): stop here
@@ -283,6 +294,6 @@ timed "dockerd (+ buildx)" start_dockerd
 timed "images (stand-ins, cached)" bash "$(dirname "${BASH_SOURCE[0]}")/images.sh"
 timed "etcd + control plane" start_control_plane
 timed "kubelet + kube-proxy: node Ready" start_node
-timed "CoreDNS + storage" start_addons
+timed "CoreDNS + storage + metrics-server" start_addons
 print_timings
 log "cluster up in $((SECONDS - t_all))s: node $NODE_NAME Ready, CoreDNS answers. In a shell: eval \"\$(bash scripts/cluster/up.sh --print-env)\""

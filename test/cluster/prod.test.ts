@@ -143,6 +143,80 @@ it("when the HPA adds gacha replicas under steady load, then each new pod serves
   expect(result.failures.slice(0, 10)).toEqual([]);
 }, 600_000);
 
+it("when steady load raises the gateway's CPU, then its HPA scales it up from the metrics API, and back to 2 once the load stops (its 300 s scale-down window shortened to 15 s for the test)", async () => {
+  const hpaStatus = async () =>
+    kubectlJson<{ spec: { minReplicas: number }; status: { desiredReplicas?: number; currentMetrics?: unknown[] } }>([
+      "-n",
+      ns,
+      "get",
+      "hpa",
+      "gateway",
+    ]);
+  const readyGateways = async () => (await readyPods(ns, "gateway")).length;
+  const window = (seconds: number) =>
+    kubectlOk([
+      "-n",
+      ns,
+      "patch",
+      "hpa",
+      "gateway",
+      "--type=merge",
+      "-p",
+      JSON.stringify({ spec: { behavior: { scaleDown: { stabilizationWindowSeconds: seconds } } } }),
+    ]);
+  const metricsApi = await kubectl(["get", "apiservice", "v1beta1.metrics.k8s.io"]);
+  if (metricsApi.code !== 0)
+    throw new Error(
+      "the HPAs need the metrics.k8s.io API and this cluster has none: install metrics-server (minikube addons enable metrics-server)",
+    );
+  // the HPA reads CPU from metrics.k8s.io (metrics-server): wait until it has a reading. The load of
+  // the tests before may have scaled the gateway up already: with the short window it comes back to 2
+  await eventually(
+    async () => expect((await hpaStatus()).status.currentMetrics?.length).toBeGreaterThan(0),
+    180_000,
+    2_000,
+  );
+  await window(15);
+  try {
+    const atRest = async () => {
+      expect((await hpaStatus()).status.desiredReplicas).toBe(2);
+      expect(await readyGateways()).toBe(2);
+    };
+    await eventually(atRest, 300_000, 2_000);
+    const auth = await portForward(ns, "svc/auth", 8081);
+    const { bearer } = await signUpAndIn(auth.url).finally(() => auth.close());
+    const direct = await gatewayClusterUrl(ns);
+    const pf = direct ? undefined : await portForward(ns, "svc/gateway", 8080);
+    const load = steadyDraws(direct ?? pf!.url, bearer);
+    const t0 = Date.now();
+    let scaledUpMs: number;
+    let readyMs: number;
+    let result: LoadResult;
+    try {
+      await eventually(
+        async () => expect((await hpaStatus()).status.desiredReplicas).toBeGreaterThan(2),
+        180_000,
+        1_000,
+      );
+      scaledUpMs = Date.now() - t0;
+      await eventually(async () => expect(await readyGateways()).toBeGreaterThan(2), 180_000, 1_000);
+      readyMs = Date.now() - t0;
+    } finally {
+      result = await load.stop();
+      await pf?.close();
+    }
+    const t1 = Date.now();
+    await eventually(atRest, 300_000, 2_000);
+    console.log(
+      `gateway HPA: load -> more replicas wanted ${Math.round(scaledUpMs / 1000)} s, -> Ready ${Math.round(readyMs / 1000)} s; ` +
+        `load stopped -> back to 2 ${Math.round((Date.now() - t1) / 1000)} s (window 15 s); ${result.ok} draws, ${result.failures.length} failed`,
+    );
+    expect(result.failures.slice(0, 10)).toEqual([]);
+  } finally {
+    await window(300);
+  }
+}, 900_000);
+
 it("when a prod container is asked, then it runs as uid 65532 and cannot write to its root filesystem", async () => {
   for (const deploy of ["gateway", "gacha", "item", "auth"]) {
     // distroless: no shell, so ask the container's own node
