@@ -2,7 +2,7 @@
 // measurement and the socket.
 import http from "node:http";
 
-export function createPoster(port: number, maxSockets: number) {
+export function createPoster(port: number, maxSockets: number, host = "127.0.0.1") {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   return (
     path: string,
@@ -13,7 +13,7 @@ export function createPoster(port: number, maxSockets: number) {
       const data = JSON.stringify(body);
       const req = http.request(
         {
-          host: "127.0.0.1",
+          host,
           port,
           path,
           method: "POST",
