@@ -46,6 +46,10 @@ async function admin<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
   }
 }
 
+/** `kubectl create secret generic <name> <from>` in the namespace, as the docs tell the operator. */
+const createSecret = (ns: string, name: string, from: string) =>
+  kubectlOk(["-n", ns, "create", "secret", "generic", name, from]);
+
 /** The operator's part: databases, users, the forward and a namespace with the four Secrets. */
 export async function prepareProd(prefix: string): Promise<ProdSystem> {
   const suffix = randomBytes(3).toString("hex");
@@ -74,15 +78,11 @@ export async function prepareProd(prefix: string): Promise<ProdSystem> {
   const ns = await createNamespace(prefix);
   for (const svc of DB_SERVICES) {
     // README: kubectl create secret generic <svc>-database --from-literal=url='mysql://...'
-    await kubectlOk([
-      "-n",
+    await createSecret(
       ns,
-      "create",
-      "secret",
-      "generic",
       `${svc}-database`,
       `--from-literal=url=mysql://${users[svc]}:${passwords[svc]}@${NODE_IP}:${dbPort}/${dbs[svc]}`,
-    ]);
+    );
   }
   // docs/authentication.md: a P-256 key (openssl genpkey ... ec_paramgen_curve:P-256), then
   // kubectl create secret generic auth-signing-key --from-file=current.pem=signing-key.pem
@@ -91,15 +91,7 @@ export async function prepareProd(prefix: string): Promise<ProdSystem> {
   try {
     const keyFile = path.join(keyDir, "signing-key.pem");
     fs.writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
-    await kubectlOk([
-      "-n",
-      ns,
-      "create",
-      "secret",
-      "generic",
-      "auth-signing-key",
-      `--from-file=current.pem=${keyFile}`,
-    ]);
+    await createSecret(ns, "auth-signing-key", `--from-file=current.pem=${keyFile}`);
   } finally {
     fs.rmSync(keyDir, { recursive: true, force: true });
   }
