@@ -38,7 +38,7 @@ export interface RunningGrpcServer {
  * here). Reconnecting makes round_robin clients re-resolve DNS, so replicas the HPA adds
  * get traffic within about this long (docs/kubernetes.md#grpc-load-balancing).
  */
-export const MAX_CONNECTION_AGE_MS = 20_000;
+const MAX_CONNECTION_AGE_MS = 20_000;
 const MAX_CONNECTION_AGE_GRACE_MS = 10_000;
 
 /** Builds, binds and starts a gRPC server with the standard health service. */

@@ -12,7 +12,7 @@ export interface KeyedDraw {
 export interface LoadResult {
   ok: number;
   draws: KeyedDraw[];
-  /** responses that were neither 2xx nor a 4xx the client caused, and network errors: "<status or error>: <body>" */
+  /** every answer other than 200, and every network error or timeout: "<key> <status>: <body>" or "<key> <error>" */
   failures: string[];
 }
 
