@@ -67,7 +67,8 @@ itOnNode(
       await kubectlOk(["-n", prod.ns, "rollout", "restart", ...deployments.map((d) => `deploy/${d}`)]);
       for (const d of deployments)
         await kubectlOk(["-n", prod.ns, "rollout", "status", `deploy/${d}`, "--timeout=300s"], { timeoutMs: 320_000 });
-      // the old pods' terminations (preStop 5 s + drain) outlast `rollout status`: wait until they are gone
+      // the old pods' terminations (preStop 5 s for the gateway, 35 s for gacha and item, then the
+      // drain) outlast `rollout status`: wait until they are gone
       await eventually(
         async () => {
           const pods = await kubectlOk([
