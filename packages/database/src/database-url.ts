@@ -69,6 +69,14 @@ export function databasePoolConfig(url: string, connectionLimit: number) {
   return {
     ...parseDatabaseUrl(url),
     connectionLimit,
+    // Open connections as calls need them and return them after a minute idle, instead of the
+    // driver's default of holding connectionLimit open from the start. A database's connection
+    // budget (max_connections, 151 by default in MySQL and MariaDB) is shared by every replica the
+    // HPAs may run, and in a rollout also by the old pods still serving their preStop sleep: with
+    // 10 held per pod, restarting gacha, item and the gateway together filled it, and new pods got
+    // no connection ("Too many connections", test/cluster/rollouts.test.ts; docs/kubernetes.md).
+    minimumIdle: 1,
+    idleTimeout: 60,
     connectTimeout: 2_000,
     acquireTimeout: 2_000,
     // Prisma reads and writes DATETIME as UTC; NOW(3) and the CURRENT_TIMESTAMP
