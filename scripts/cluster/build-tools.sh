@@ -54,6 +54,8 @@ build_one() {
     jaeger) pkg=github.com/jaegertracing/jaeger/cmd/jaeger binary=jaeger req=github.com/jaegertracing/jaeger links=(jaeger) ;;
     metrics-server) pkg=sigs.k8s.io/metrics-server/cmd/metrics-server binary=metrics-server
       req=sigs.k8s.io/metrics-server links=(metrics-server) ;;
+    kube-router) pkg=github.com/cloudnativelabs/kube-router/v2/cmd/kube-router binary=kube-router
+      req=github.com/cloudnativelabs/kube-router/v2 links=(kube-router) ;;
     *) die "build-tools: unknown tool '$name'" ;;
   esac
   local version; version="$(module_version "$name" "$req")"
@@ -78,6 +80,6 @@ build_one() {
 }
 
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(kubernetes etcd coredns skaffold buildx local-path-provisioner metrics-server prometheus jaeger)
+[ ${#tools[@]} -gt 0 ] || tools=(kubernetes etcd coredns skaffold buildx local-path-provisioner metrics-server kube-router prometheus jaeger)
 for t in "${tools[@]}"; do timed "build $t" build_one "$t"; done
 [ $# -gt 0 ] || print_timings

@@ -20,7 +20,7 @@ stop() { # stop NAME: SIGTERM, then SIGKILL after 20 s
 }
 
 # the kubelet first, so it does not restart the pods we are about to remove
-for c in kube-proxy kubelet; do stop "$c"; done
+for c in kube-router kube-proxy kubelet; do stop "$c"; done
 if [ -S /run/gacha-cluster/containerd.sock ] && command -v ctr >/dev/null; then
   # pods' containers run under containerd-shim processes, which outlive containerd:
   # kill their tasks through containerd while it still runs
@@ -37,6 +37,8 @@ for c in kube-scheduler kube-controller-manager kube-apiserver etcd dockerd cont
 # leave the host's network as it was for other container tools (podman): kube-proxy's rules,
 # the pods' bridge and the node's address (all made again by up.sh)
 [ -x "$CLUSTER_BIN/kube-proxy" ] && "$CLUSTER_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
+# and kube-router's policy chains and ipsets
+[ -x "$CLUSTER_BIN/kube-router" ] && "$CLUSTER_BIN/kube-router" --cleanup-config >/dev/null 2>&1 || true
 for link in cni0 gacha0; do ip link del "$link" 2>/dev/null || true; done
 for chain in OUTPUT FORWARD; do   # up.sh's REJECT of unprogrammed ClusterIPs
   iptables -D "$chain" -d 10.96.0.0/16 -m conntrack ! --ctstate DNAT -j REJECT 2>/dev/null || true

@@ -10,8 +10,8 @@
 #   bash scripts/cluster/down.sh             stop what up.sh started (by PID); keeps the cache
 #
 # What runs (docs/cluster.md): etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubelet and kube-proxy from Kubernetes' Go modules; containerd, runc and the CNI bridge from
-# Debian; Debian's docker-registry on 127.0.0.1:5000, which also serves every third-party image
+# kubelet and kube-proxy from Kubernetes' Go modules; kube-router's network-policy controller (Go);
+# containerd, runc and the CNI bridge from Debian; Debian's docker-registry on 127.0.0.1:5000, which also serves every third-party image
 # under its own name (containerd and dockerd mirror docker.io, registry.k8s.io and gcr.io to
 # it); dockerd (Debian) + buildx (Go) as Skaffold's builder; CoreDNS and local-path-provisioner
 # as pods. Idempotent: a component whose PID is alive is left alone.
@@ -92,6 +92,7 @@ install_packages() {
   command -v openssl >/dev/null || need+=(openssl)
   command -v gcc >/dev/null || need+=(gcc libc6-dev)
   command -v podman >/dev/null || need+=(podman)
+  command -v ipset >/dev/null || need+=(ipset)   # kube-router's network-policy controller
   [ ${#need[@]} -eq 0 ] && return
   log "apt-get install ${need[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -270,6 +271,21 @@ CFG
     die "node $NODE_NAME is not Ready (logs: $CLUSTER_LOGS/kubelet.log)"
 }
 
+# NetworkPolicies enforced, as a user's CNI does (Calico, Cilium, kube-router): Debian's bridge
+# plugin ignores them, so kube-router runs beside it as a host process with only its
+# network-policy controller (no routing, no service proxy, no CNI). It turns each policy into
+# iptables rules and ipsets on the node's FORWARD/OUTPUT chains; kube-proxy keeps the Services.
+# It allows what comes from the node itself (the kubelet's probes, the API server's proxy, a
+# ClusterIP reached from this machine), as kube-router does on any cluster. The admin kubeconfig:
+# a host process on a throwaway single-node cluster, like the control plane beside it.
+start_network_policy() {
+  start kube-router kube-router --kubeconfig="$PKI/admin.kubeconfig" --hostname-override="$NODE_NAME" \
+    --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+    --enable-ipv6=false --service-cluster-ip-range="$SERVICE_CIDR" --health-port=20244 --metrics-port=0
+  wait_for "kube-router's network-policy controller (logs: $CLUSTER_LOGS/kube-router.log)" 60 \
+    curl -fsS http://127.0.0.1:20244/healthz
+}
+
 start_addons() {
   local here; here="$(dirname "${BASH_SOURCE[0]}")"
   kubectl apply -f "$here/config/coredns.yaml" >/dev/null
@@ -294,6 +310,7 @@ timed "dockerd (+ buildx)" start_dockerd
 timed "images (stand-ins, cached)" bash "$(dirname "${BASH_SOURCE[0]}")/images.sh"
 timed "etcd + control plane" start_control_plane
 timed "kubelet + kube-proxy: node Ready" start_node
+timed "kube-router: NetworkPolicies enforced" start_network_policy
 timed "CoreDNS + storage + metrics-server" start_addons
 print_timings
 log "cluster up in $((SECONDS - t_all))s: node $NODE_NAME Ready, CoreDNS answers. In a shell: eval \"\$(bash scripts/cluster/up.sh --print-env)\""

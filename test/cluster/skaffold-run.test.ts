@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { createNamespace, deleteNamespace, deploymentsAvailable, portForward, repoCopy } from "./support/cluster";
 import { mysql } from "./support/mysql";
+import { podOf, reachFrom } from "./support/netcheck";
 import { eventually, kubectl, kubectlJson, kubectlOk, repoRoot, run, skaffold } from "./support/run";
 
 const RUN_TIMEOUT = 20 * 60_000; // cold image builds + the 600 s status-check deadline
@@ -45,6 +46,10 @@ it("then every migration Job ran to completion and deleted themselves (ttlSecond
     const onDisk = fs.readdirSync(path.join(repoRoot, "prisma", db, "migrations")).filter((f) => /^\d{14}_/.test(f));
     expect(applied.sort()).toEqual(onDisk.sort());
   }
+});
+
+it("when item connects to gacha:50051 in the dev namespace, then it connects: dev has no NetworkPolicies, and prod's deny of that flow is its policies' doing (network-policies.test.ts)", async () => {
+  expect(await reachFrom(ns, await podOf(ns, "item"), "gacha", 50051)).toBe("connected");
 });
 
 it("when `skaffold run` runs again with nothing changed, then it succeeds without `field is immutable`", async () => {

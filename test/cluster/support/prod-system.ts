@@ -24,6 +24,8 @@ export interface ProdSystem {
   ns: string;
   /** the database of each service on the external server */
   dbs: Record<DbService, string>;
+  /** where the pods reach that server (the node's forward to it) */
+  dbAddress: { host: string; port: number };
   /** runs fn on an admin connection to the external server */
   admin<T>(fn: (c: Connection) => Promise<T>): Promise<T>;
   /** `skaffold run -p prod` into the namespace; throws with its output unless it exits 0 */
@@ -72,8 +74,21 @@ export async function prepareProd(prefix: string): Promise<ProdSystem> {
     client.on("error", end);
     upstream.on("error", end);
   });
-  await new Promise<void>((r) => forward.listen(0, NODE_IP, r));
-  const dbPort = (forward.address() as net.AddressInfo).port;
+  // MySQL's port: the prod NetworkPolicies let the services reach their database on 3306 only,
+  // and the cluster enforces them (kube-router), as a user's CNI would.
+  const dbPort = Number(process.env.GACHA_CLUSTER_DB_PORT ?? 3306);
+  await new Promise<void>((resolve, reject) => {
+    forward.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? new Error(
+              `the external database's forward cannot listen on ${NODE_IP}:${dbPort} (in use): another prod test still running, or your own MySQL there; set GACHA_CLUSTER_DB_PORT`,
+            )
+          : err,
+      ),
+    );
+    forward.listen(dbPort, NODE_IP, () => resolve());
+  });
 
   const ns = await createNamespace(prefix);
   for (const svc of DB_SERVICES) {
@@ -99,6 +114,7 @@ export async function prepareProd(prefix: string): Promise<ProdSystem> {
   return {
     ns,
     dbs,
+    dbAddress: { host: NODE_IP, port: dbPort },
     admin,
     async deploy() {
       const r = await skaffold(["run", "-p", "prod", "-n", ns, "--status-check=true"], { timeoutMs: 20 * 60_000 });
