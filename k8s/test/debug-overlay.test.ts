@@ -3,7 +3,7 @@
 // paused at a breakpoint, and the inspectors reach localhost 9229/9230/9231/9232, where
 // .vscode/launch.json attaches. Everything else is exactly the dev overlay.
 import { isDeepStrictEqual } from "node:util";
-import { containerPath, parseDockerfile, targetLayout } from "./support/dockerfile";
+import { containerPath, targetLayout } from "./support/dockerfile";
 import {
   Container,
   find,
@@ -14,6 +14,7 @@ import {
   readRepoFile,
   render,
   ServiceName,
+  serviceDockerfile,
   SERVICES,
   skaffoldConfig,
 } from "./support/repo";
@@ -95,7 +96,7 @@ describe.each([...SERVICES])("the debug overlay's %s container", (svc) => {
   });
 
   it("when VS Code maps a breakpoint, then remoteRoot /app + the repo path is where the dev image has the source", () => {
-    const layout = targetLayout(parseDockerfile(readRepoFile(`services/${svc}/Dockerfile`)), "dev");
+    const layout = targetLayout(serviceDockerfile(svc), "dev");
     expect(containerPath(layout, `services/${svc}/src/main.ts`)).toBe(`/app/services/${svc}/src/main.ts`);
     expect(layout.workdir).toBe(`/app/services/${svc}`); // nodemon's `src/main.ts` is relative to it
   });

@@ -1,13 +1,14 @@
-// The services' Dockerfiles: pinned Node 24 bases, a dev and a prod target,
+// services/node.Dockerfile, read once per service with the build args skaffold.yaml
+// passes (SERVICE=...): pinned Node 24 bases, a dev and a prod target,
 // non-root users matching the manifests, every npm workspace present for
 // `npm ci`, no secret baked into a layer.
-import { baseImage, parseDockerfile, stageChain, targetLayout } from "./support/dockerfile";
+import { baseImage, stageChain, targetLayout } from "./support/dockerfile";
 import { isIncluded, parseDockerignore } from "./support/glob";
-import { find, podSpec, readRepoFile, render, SERVICES } from "./support/repo";
+import { find, podSpec, readRepoFile, render, serviceDockerfile, SERVICES } from "./support/repo";
 
-const dockerfile = (svc: string) => parseDockerfile(readRepoFile(`services/${svc}/Dockerfile`));
+const dockerfile = (svc: string) => serviceDockerfile(svc);
 
-describe.each([...SERVICES])("services/%s/Dockerfile", (svc) => {
+describe.each([...SERVICES])("services/node.Dockerfile, SERVICE=%s", (svc) => {
   it("when its targets are resolved, then dev builds on node:24-bookworm-slim and prod on distroless nodejs24 nonroot", () => {
     const df = dockerfile(svc);
     expect(baseImage(df, "dev")).toBe("node:24-bookworm-slim");
@@ -27,27 +28,41 @@ describe.each([...SERVICES])("services/%s/Dockerfile", (svc) => {
     for (const c of layout.copies.filter((x) => !x.from)) expect(c.chown).toBe("1000:1000");
   });
 
-  it("when the prod target runs, then it is the compiled main.js as uid 65532 (the user the base manifests run as)", () => {
-    const layout = targetLayout(dockerfile(svc), "prod");
-    expect(layout.cmd).toBe(`["services/${svc}/dist/main.js"]`);
+  it("when the prod target runs, then it is the compiled main.js of the service folder as uid 65532 (the user the base manifests run as)", () => {
+    const df = dockerfile(svc);
+    const layout = targetLayout(df, "prod");
+    // relative to WORKDIR: an exec-form CMD expands no ARG
+    expect(layout.cmd).toBe('["dist/main.js"]');
+    expect(layout.workdir).toBe(`/app/services/${svc}`);
     expect(layout.user).toBe("65532:65532");
-    expect(layout.workdir).toBe("/app");
     expect(podSpec(find(render("prod"), "Deployment", svc)).securityContext.runAsUser).toBe(65532);
-    const copied = layout.copies.map((c) => c.dest);
-    for (const p of [
-      "/app/node_modules",
-      `/app/services/${svc}/dist`,
-      "/app/packages/runtime/dist",
-      // the gRPC stubs, for everything but auth (HTTP only)
-      ...(svc === "auth" ? [] : ["/app/packages/proto/dist"]),
+    // node_modules, then the runtime tree the build stage gathered in /out, at /app
+    expect(layout.copies.map((c) => [c.from, c.sources.join(" "), c.dest])).toEqual([
+      ["build", "/app/node_modules/", "/app/node_modules"],
+      ["build", "/out/", "/app"],
+    ]);
+    // /out: package.json + dist of every workspace folder compiled for the service (the
+    // node_modules/@gacha/* links point there), the gacha pool, this service's migrations
+    const gather = stageChain(df, "build")
+      .at(-1)!
+      .instructions.filter((i) => i.keyword === "RUN")
+      .map((i) => i.args)
+      .join("\n");
+    for (const s of [
+      "for d in packages/* services/${SERVICE}",
+      'cp -r "$d/package.json" "$d/dist"',
+      'cp -r "services/${SERVICE}/config"',
+      'cp -r "prisma/${SERVICE}/migrations"',
     ])
-      expect(copied).toContain(p);
-    if (svc !== "gateway") {
-      expect(copied).toContain("/app/packages/migrate/dist");
-      // node_modules/@gacha/database links there: the services and the migrator load it
-      expect(copied).toContain("/app/packages/database/dist");
-      expect(copied).toContain(`/app/prisma/${svc}/migrations`);
-    }
+      expect(gather).toContain(s);
+    // the migrator is compiled (and shipped) only where there are migrations to apply
+    expect(gather).toContain(
+      "tsc -b services/${SERVICE} $(test -d prisma/${SERVICE}/migrations && echo packages/migrate)",
+    );
+    // the migration containers run packages/migrate from /app, not from the service folder
+    if (svc !== "gateway")
+      for (const c of podSpec(find(render("prod"), "Deployment", svc)).initContainers ?? [])
+        expect(c.workingDir).toBe("/app");
   });
 
   it("when npm ci runs, then every workspace's package.json, the lockfile and the generate inputs are already copied", () => {
@@ -89,7 +104,7 @@ describe.each([...SERVICES])("services/%s/Dockerfile", (svc) => {
   });
 
   it("when the build context is sent, then installs, build output, generated code, tests and .env files stay out", () => {
-    const rules = parseDockerignore(readRepoFile(`services/${svc}/Dockerfile.dockerignore`));
+    const rules = parseDockerignore(readRepoFile("services/node.Dockerfile.dockerignore"));
     for (const f of [
       "node_modules/x/index.js",
       `services/${svc}/node_modules/x.js`,

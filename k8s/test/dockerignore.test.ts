@@ -5,12 +5,12 @@
 // patternmatcher), not with this repo's glob helper.
 import { execFileSync } from "node:child_process";
 import ignore from "@balena/dockerignore";
-import { parseDockerfile, targetLayout } from "./support/dockerfile";
-import { readRepoFile, repoRoot, SERVICES } from "./support/repo";
+import { targetLayout } from "./support/dockerfile";
+import { readRepoFile, repoRoot, serviceDockerfile, SERVICES } from "./support/repo";
 
 /** The .dockerignore as Docker reads it: one pattern per line, `#` comments and blank lines dropped. */
-function dockerignoreOf(svc: string) {
-  const patterns = readRepoFile(`services/${svc}/Dockerfile.dockerignore`)
+function dockerignoreOf() {
+  const patterns = readRepoFile("services/node.Dockerfile.dockerignore")
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith("#"));
@@ -19,7 +19,7 @@ function dockerignoreOf(svc: string) {
 
 /** Source folders (`services/x/`, `packages/y/`) the dev target copies from the build context. */
 function copiedSourceFolders(svc: string): string[] {
-  const layout = targetLayout(parseDockerfile(readRepoFile(`services/${svc}/Dockerfile`)), "dev");
+  const layout = targetLayout(serviceDockerfile(svc), "dev");
   const folders = layout.copies
     .filter((c) => !c.from)
     .flatMap((c) => c.sources)
@@ -52,8 +52,8 @@ const tempNamesFor = (dir: string, base: string) => [
   `${dir}/.DS_Store`, // macOS Finder
 ];
 
-describe.each([...SERVICES])("services/%s/Dockerfile.dockerignore", (svc) => {
-  const ig = dockerignoreOf(svc);
+describe.each([...SERVICES])("services/node.Dockerfile.dockerignore, SERVICE=%s", (svc) => {
+  const ig = dockerignoreOf();
   const folders = copiedSourceFolders(svc);
   const sources = committable.filter((f) => folders.some((d) => f.startsWith(d)) && isSource(f));
 

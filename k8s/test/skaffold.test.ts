@@ -5,9 +5,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { Ajv } from "ajv";
 import YAML from "yaml";
-import { containerPath, parseDockerfile, targetLayout } from "./support/dockerfile";
+import { containerPath, targetLayout } from "./support/dockerfile";
 import { globMatch, isIncluded, parseDockerignore } from "./support/glob";
 import {
+  artifactDockerfile,
   containers,
   pipeline,
   readRepoFile,
@@ -31,9 +32,11 @@ const ignoreRules = (a: SkaffoldArtifact) => parseDockerignore(readRepoFile(`${a
 /** Files of the build context that the Dockerfile's target copies (= skaffold's dependencies). */
 const dependencies = (a: SkaffoldArtifact) => {
   const rules = ignoreRules(a);
-  const layout = targetLayout(parseDockerfile(readRepoFile(a.docker!.dockerfile!)), a.docker!.target!);
+  const layout = targetLayout(artifactDockerfile(a), a.docker!.target!);
   return repoFiles().filter((f) => isIncluded(rules, f) && containerPath(layout, f) !== undefined);
 };
+/** One Dockerfile for the Node services: SERVICE picks the sources; the gateway has no migrations to copy. */
+const buildArgs = (svc: string) => ({ SERVICE: svc, ...(svc === "gateway" ? { MIGRATIONS: "package.json" } : {}) });
 const syncTarget = (rule: { src: string; dest: string; strip?: string }, file: string): string => {
   const rel = rule.strip && file.startsWith(rule.strip) ? file.slice(rule.strip.length) : file;
   return path.posix.join(rule.dest, rel);
@@ -53,6 +56,7 @@ describe("skaffold.yaml", () => {
   });
 
   it("when the default pipeline builds, then there is one dev-target artifact per service with the repo root as context", () => {
+    expect(fs.existsSync(path.join(repoRoot, "services/node.Dockerfile.dockerignore"))).toBe(true);
     expect(
       artifactsOf()
         .map((a) => a.image)
@@ -61,8 +65,7 @@ describe("skaffold.yaml", () => {
     for (const svc of SERVICES) {
       const a = artifact(svc);
       expect(a.context).toBe(".");
-      expect(a.docker).toEqual({ dockerfile: `services/${svc}/Dockerfile`, target: "dev" });
-      expect(fs.existsSync(path.join(repoRoot, `services/${svc}/Dockerfile.dockerignore`))).toBe(true);
+      expect(a.docker).toEqual({ dockerfile: "services/node.Dockerfile", target: "dev", buildArgs: buildArgs(svc) });
     }
   });
 
@@ -75,7 +78,7 @@ describe("skaffold.yaml", () => {
     for (const svc of SERVICES) {
       const a = artifact(svc, "prod");
       expect(a.context).toBe(".");
-      expect(a.docker).toEqual({ dockerfile: `services/${svc}/Dockerfile`, target: "prod" });
+      expect(a.docker).toEqual({ dockerfile: "services/node.Dockerfile", target: "prod", buildArgs: buildArgs(svc) });
       expect(a.sync).toBeUndefined();
     }
   });
@@ -148,7 +151,7 @@ describe("skaffold.yaml", () => {
 
     it("when a file is synced, then it lands exactly where the Dockerfile's dev target copied it", () => {
       const a = artifact(svc);
-      const layout = targetLayout(parseDockerfile(readRepoFile(a.docker!.dockerfile!)), "dev");
+      const layout = targetLayout(artifactDockerfile(a), "dev");
       const deps = dependencies(a);
       const wrong: string[] = [];
       for (const rule of rules()) {

@@ -119,10 +119,14 @@ it("when a crash-edit is synced and then fixed, then the container was never res
   const crashOriginal = read(crashFile);
   const from = dev.output().length;
   write(crashFile, `throw new Error("cluster tier crash-edit");\n${crashOriginal}`);
-  await dev.waitFor(/app crashed - waiting for file changes/, 60_000, from);
-  expect(await edit.probe(local[svc]!)).toBeUndefined();
-
-  write(crashFile, crashOriginal);
+  try {
+    await dev.waitFor(/app crashed - waiting for file changes/, 60_000, from);
+    expect(await edit.probe(local[svc]!)).toBeUndefined();
+  } finally {
+    // fixed even when the above fails: a crashing file left in the copy would be built into the
+    // gateway's image by the rebuild test below, which would then wait for a pod that never starts
+    write(crashFile, crashOriginal);
+  }
   await waitForMarker(edit, local[svc]!, first, Date.now(), 60_000, 100);
   expect(await appPod(svc)).toEqual(before);
   // the first edit's file in the container is the one saved before the crash

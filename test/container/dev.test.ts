@@ -159,7 +159,7 @@ it("when a manifest, the Dockerfile, a .proto or a Prisma schema changes, then n
       "package.json",
       "package-lock.json",
       `services/${svc}/nodemon.json`,
-      `services/${svc}/Dockerfile`,
+      "services/node.Dockerfile",
       "proto/gacha/v1/gacha.proto",
       "prisma/gacha/schema.prisma",
     ];

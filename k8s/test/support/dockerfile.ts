@@ -18,7 +18,13 @@ export interface Dockerfile {
   stages: Stage[];
 }
 
-export function parseDockerfile(text: string): Dockerfile {
+/**
+ * `buildArgs` are what `--build-arg` (skaffold's docker.buildArgs) passes: they
+ * override ARG defaults, and ${NAME} in FROM, COPY, WORKDIR, CMD... is replaced by
+ * the value in scope (global ARGs are simply kept in scope in every stage here).
+ * RUN lines are left as written: the shell expands those.
+ */
+export function parseDockerfile(text: string, buildArgs: Record<string, string> = {}): Dockerfile {
   const logical: { text: string; line: number }[] = [];
   let buffer = "";
   let start = 0;
@@ -48,14 +54,15 @@ export function parseDockerfile(text: string): Dockerfile {
       continue;
     }
     const stage = df.stages[df.stages.length - 1];
-    if (!stage) {
-      if (keyword === "ARG") {
-        const [k, v] = args.split("=", 2);
-        if (k) df.globalArgs.set(k.trim(), (v ?? "").trim());
-      }
-      continue;
+    if (keyword === "ARG") {
+      const at = args.indexOf("=");
+      const k = (at < 0 ? args : args.slice(0, at)).trim();
+      const v = at < 0 ? undefined : substitute(args.slice(at + 1).trim(), df.globalArgs);
+      const value = buildArgs[k] ?? v ?? df.globalArgs.get(k);
+      if (k && value !== undefined) df.globalArgs.set(k, value);
     }
-    stage.instructions.push({ keyword, args, line });
+    if (!stage) continue;
+    stage.instructions.push({ keyword, args: keyword === "RUN" ? args : substitute(args, df.globalArgs), line });
   }
   return df;
 }

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
+import { parseDockerfile, type Dockerfile } from "./dockerfile";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 /** Vendored third-party schemas (origin and license in its README.md). */
@@ -87,7 +88,7 @@ export interface SyncRule {
 export interface SkaffoldArtifact {
   image: string;
   context?: string;
-  docker?: { dockerfile?: string; target?: string };
+  docker?: { dockerfile?: string; target?: string; buildArgs?: Record<string, string> };
   sync?: { manual?: SyncRule[] };
 }
 export interface PortForward {
@@ -111,6 +112,18 @@ export interface SkaffoldConfig extends SkaffoldPipeline {
 
 export function skaffoldConfig(): SkaffoldConfig {
   return YAML.parse(fs.readFileSync(path.join(repoRoot, "skaffold.yaml"), "utf8")) as SkaffoldConfig;
+}
+
+/** The Dockerfile an artifact builds, read with the artifact's build args (SERVICE=...). */
+export function artifactDockerfile(a: SkaffoldArtifact): Dockerfile {
+  return parseDockerfile(readRepoFile(a.docker!.dockerfile!), a.docker!.buildArgs);
+}
+
+/** The Dockerfile of a Node service as the default pipeline's (dev) artifact builds it. */
+export function serviceDockerfile(svc: string): Dockerfile {
+  const a = skaffoldConfig().build?.artifacts?.find((x) => x.image === svc);
+  if (!a) throw new Error(`artifact ${svc} not in skaffold.yaml`);
+  return artifactDockerfile(a);
 }
 
 /** The pipeline a profile produces: its sections replace the top-level ones wholesale. */

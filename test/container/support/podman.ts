@@ -2,6 +2,7 @@
 // tier creates is named `gacha-ct-<run>-...` and registered for cleanup.
 import { execFile, spawn } from "node:child_process";
 import path from "node:path";
+import { skaffoldConfig } from "../../../k8s/test/support/repo";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 /** The services a draw crosses, each with a reload edit (support/edits.ts, which bench:reload iterates too). */
@@ -91,11 +92,15 @@ export interface BuildReport {
 
 /**
  * Builds a service image exactly as skaffold's docker builder would: context =
- * repo root, `-f services/<svc>/Dockerfile --target <target>` (podman reads
- * services/<svc>/Dockerfile.dockerignore). --layers keeps the shared deps stage cached.
+ * repo root, the artifact's Dockerfile (services/node.Dockerfile for the Node
+ * services, services/web/Dockerfile) with its build args (SERVICE=<svc>) and
+ * `--target <target>`; podman reads <Dockerfile>.dockerignore. --layers keeps
+ * the shared deps stage cached.
  */
 export async function buildServiceImage(svc: AnyService, target: Target, timeoutMs = 480_000): Promise<BuildReport> {
-  return buildFromRepoRoot(`services/${svc}/Dockerfile`, target, imageName(svc, target), timeoutMs);
+  const a = skaffoldConfig().build?.artifacts?.find((x) => x.image === svc);
+  if (!a?.docker?.dockerfile) throw new Error(`artifact ${svc} not in skaffold.yaml`);
+  return buildFromRepoRoot(a.docker.dockerfile, target, imageName(svc, target), timeoutMs, a.docker.buildArgs);
 }
 
 /** `podman build` of one target of a Dockerfile with the repo root as context, as skaffold's docker builder does. */
@@ -104,9 +109,25 @@ export async function buildFromRepoRoot(
   target: string,
   image: string,
   timeoutMs: number,
+  buildArgs: Record<string, string> = {},
 ): Promise<BuildReport> {
+  const args = Object.entries(buildArgs).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
   const r = await podmanRaw(
-    ["build", "--pull=never", "--network", "host", "--layers", "-f", dockerfile, "--target", target, "-t", image, "."],
+    [
+      "build",
+      "--pull=never",
+      "--network",
+      "host",
+      "--layers",
+      ...args,
+      "-f",
+      dockerfile,
+      "--target",
+      target,
+      "-t",
+      image,
+      ".",
+    ],
     { timeoutMs },
   );
   if (r.code !== 0)
