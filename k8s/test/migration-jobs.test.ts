@@ -37,3 +37,37 @@ describe("migration Jobs", () => {
     expect(config.deploy?.kubectl).toBeDefined();
   });
 });
+
+describe("migration Jobs under Argo CD", () => {
+  const HOOK = "argocd.argoproj.io/hook";
+  const DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy";
+  const annotations = (o: { metadata: { annotations?: Record<string, string> } }) => o.metadata.annotations ?? {};
+
+  it("when prod is rendered (what Argo CD syncs), then every migration Job is a PreSync hook, replaced on the next sync, and still removes itself when finished", () => {
+    const jobs = ofKind(render("prod"), "Job");
+    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(["auth-migrate", "gacha-migrate", "item-migrate"]);
+    for (const job of jobs) {
+      expect({ job: job.metadata.name, hook: annotations(job)[HOOK], policy: annotations(job)[DELETE_POLICY] }).toEqual(
+        {
+          job: job.metadata.name,
+          hook: "PreSync",
+          policy: "BeforeHookCreation",
+        },
+      );
+      expect(job.spec.ttlSecondsAfterFinished).toBe(0);
+    }
+    // only the Jobs are hooks: a hooked Deployment would be re-created on every sync
+    const others = render("prod").filter((o) => o.kind !== "Job" && HOOK in annotations(o));
+    expect(others.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+  });
+
+  it.each(["dev", "debug"] as Overlay[])(
+    "when %s is rendered (applied by Skaffold only), then no object carries an Argo CD annotation",
+    (overlay) => {
+      const argo = render(overlay).filter((o) =>
+        Object.keys(annotations(o)).some((k) => k.startsWith("argocd.argoproj.io/")),
+      );
+      expect(argo.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    },
+  );
+});

@@ -19,7 +19,7 @@ it("when the dev container image is built, then it installs the Skaffold of vers
 
 it("when a workflow installs Skaffold, then it reads the version from versions.env and names none of its own", () => {
   const installing = workflows.filter((w) => w.text.includes("storage.googleapis.com/skaffold/releases"));
-  expect(installing.map((w) => w.file)).toEqual(["e2e.yml"]);
+  expect(installing.map((w) => w.file)).toEqual(["e2e.yml", "release.yml"]);
   for (const { file, text } of workflows) {
     expect({ file, own: /SKAFFOLD_VERSION\s*[:=]|skaffold\/releases\/v\d/.test(text) }).toEqual({ file, own: false });
   }

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 
 export interface Step {
+  id?: string;
   name?: string;
   uses?: string;
   run?: string;
@@ -19,14 +20,18 @@ export interface Step {
 }
 export interface Job {
   "runs-on": string;
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
   env?: Record<string, string | number>;
   defaults?: { run?: { shell?: string } };
-  strategy?: { "fail-fast"?: boolean; matrix?: { include?: Record<string, string>[] } };
+  strategy?: { "fail-fast"?: boolean; matrix?: { include?: Record<string, string>[]; [axis: string]: unknown } };
   services?: Record<string, { image: string; env?: Record<string, string>; ports?: string[]; options?: string }>;
   steps: Step[];
 }
 export interface Workflow {
   on: Record<string, unknown>;
+  permissions?: Record<string, string>;
   env?: Record<string, string>;
   defaults?: { run?: { shell?: string } };
   concurrency?: { group: string; "cancel-in-progress": boolean | string };
