@@ -110,8 +110,13 @@ describe("skaffold.yaml", () => {
     expect(pipeline(skaffoldConfig(), "prod").deploy?.kubectl).toBeDefined();
   });
 
-  it("when a profile changes the pipeline, then it replaces sections and uses no JSON patches (no list indexes)", () => {
-    for (const p of skaffoldConfig().profiles ?? []) expect(p.patches ?? []).toEqual([]);
+  it("when a profile changes the pipeline, then it replaces sections or appends to a list, never patches by list index", () => {
+    const byIndex = (skaffoldConfig().profiles ?? []).flatMap((p) =>
+      ((p.patches ?? []) as { op: string; path: string }[])
+        .filter((patch) => !(patch.op === "add" && patch.path.endsWith("/-")))
+        .map((patch) => `${p.name}: ${patch.op} ${patch.path}`),
+    );
+    expect(byIndex).toEqual([]);
   });
 
   it("when images are rendered, then every image built here is an artifact and every artifact is deployed", () => {

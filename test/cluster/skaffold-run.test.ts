@@ -1,7 +1,7 @@
 // `skaffold run` of the default pipeline on a real cluster, as a user runs it
-// (README "Run on minikube"), then the supertest e2e suite and the web page
-// through `kubectl port-forward`, the overlays through server-side dry-run, and
-// `skaffold delete`. One namespace for the whole file: a deploy costs minutes.
+// (README "Run on minikube"), then the supertest e2e suite through `kubectl
+// port-forward` and in the cluster (`skaffold verify`), the web page, the overlays
+// through server-side dry-run, and `skaffold delete`. One namespace for the whole file: a deploy costs minutes.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,6 +28,9 @@ it("when `skaffold run` deploys the default pipeline into a fresh namespace, the
   const r = await skaffold(["run", "-n", ns, "--status-check=true"], { timeoutMs: RUN_TIMEOUT });
   expectSucceeded(r);
   expect(r.stdout + r.stderr).toMatch(/Deployments stabilized in/);
+  // Skaffold lists the images it built or found: the five apps, not the e2e image (only build and verify add it)
+  expect(r.stdout + r.stderr).toMatch(/^\s*- gateway -> /m);
+  expect(r.stdout + r.stderr).not.toMatch(/^\s*- e2e -> /m);
   const available = await deploymentsAvailable(ns);
   expect(Object.keys(available).sort()).toEqual(["auth", "gacha", "gateway", "item", "jaeger", "prometheus", "web"]);
   expect(Object.values(available).every((s) => s === "True")).toBe(true);
@@ -98,6 +101,56 @@ it("when the gateway and auth are port-forwarded, then the supertest e2e suite s
     expect(r.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
   } finally {
     await Promise.all([pf.close(), auth.close()]);
+  }
+});
+
+/** `skaffold build --file-output` then `skaffold verify -a` (README "Verify in the cluster"), in cwd. */
+async function buildAndVerify(cwd: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-verify-"));
+  try {
+    const buildJson = path.join(dir, "build.json");
+    const build = await skaffold(["build", "-n", ns, `--file-output=${buildJson}`], { cwd, timeoutMs: RUN_TIMEOUT });
+    expectSucceeded(build);
+    const built: { builds: { imageName: string }[] } = JSON.parse(fs.readFileSync(buildJson, "utf8"));
+    const verify = await skaffold(["verify", "-n", ns, "-a", buildJson], { cwd, timeoutMs: 12 * 60_000 });
+    return {
+      built: built.builds.map((b) => b.imageName).sort(),
+      code: verify.code,
+      output: verify.stdout + verify.stderr,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+it("when `skaffold build --file-output` then `skaffold verify -a` run, then the e2e suite runs as a Job in the namespace against the Services and passes, and the Job is removed", async () => {
+  const { built, code, output } = await buildAndVerify(repoRoot);
+  // the build command adds the e2e image (the e2e profile); `skaffold run` above did not build it
+  expect(built).toEqual(["auth", "e2e", "gacha", "gateway", "item", "web"]);
+  if (code !== 0) throw new Error(`skaffold verify exited ${code}:\n${output.slice(-6000)}`);
+  // Skaffold streams the Job's logs: jest's summary, from inside the cluster
+  expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+  expect(output).not.toMatch(/Tests:.*failed/);
+  await eventually(async () => {
+    expect(
+      (await kubectlOk(["-n", ns, "get", "jobs,pods", "-l", "app.kubernetes.io/name=e2e", "-o", "name"])).trim(),
+    ).toBe("");
+  }, 60_000);
+});
+
+it("when the verify Job's suite fails (its gateway URL points at a closed port), then `skaffold verify` exits non-zero", async () => {
+  const copy = repoCopy();
+  try {
+    const job = path.join(copy.dir, "k8s/verify/e2e-job.yaml");
+    const text = fs.readFileSync(job, "utf8");
+    expect(text).toContain("http://gateway:8080");
+    fs.writeFileSync(job, text.replace("http://gateway:8080", "http://gateway:1"));
+    const { code, output } = await buildAndVerify(copy.dir);
+    if (code === 0) throw new Error(`skaffold verify exited 0 with a failing suite:\n${output.slice(-6000)}`);
+    // the suite's own message: it names the URL it could not reach
+    expect(output).toMatch(/gateway:1/);
+  } finally {
+    copy.remove();
   }
 });
 

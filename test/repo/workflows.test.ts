@@ -388,6 +388,25 @@ describe("e2e.yml", () => {
     }
   });
 
+  it("when the cluster is up, then `skaffold verify` also runs the suite as a Job in kind, on the build step's build.json (which the build command fills with the e2e image)", () => {
+    const deploy = stepIndex(steps, /^skaffold deploy /);
+    const verify = stepIndex(steps, /^skaffold verify /);
+    expect(verify).toBeGreaterThan(deploy);
+    expect(steps[verify]!.run!.trim().split(/\s+/)).toEqual([
+      "skaffold",
+      "verify",
+      "--kube-context",
+      '"kind-${KIND_CLUSTER}"',
+      "--build-artifacts",
+      '"$RUNNER_TEMP/build.json"',
+    ]);
+    const profiles = readYaml<{ profiles: { name: string; activation?: { command?: string }[] }[] }>(
+      "skaffold.yaml",
+    ).profiles;
+    const e2eImage = profiles.find((p) => p.name === "e2e");
+    expect(e2eImage?.activation?.map((a) => a.command)).toEqual(["build", "verify"]);
+  });
+
   it("when e2e ends, then it dumps the pods on failure and always runs skaffold delete, in that order", () => {
     const dump = steps.findIndex((s) => s.if === "failure()" && /kubectl logs/.test(s.run ?? ""));
     const del = steps.findIndex((s) => s.if === "always()" && /^skaffold delete/.test(s.run ?? ""));
