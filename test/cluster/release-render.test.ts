@@ -89,3 +89,14 @@ it("when the render is applied with --dry-run=server, then the API server accept
   expect(accepted).toHaveLength(objects().length);
   expect(r.stdout).toMatch(/job\.batch\/gacha-migrate (created|configured|unchanged) \(server dry run\)/);
 });
+
+it("when the release builds (`skaffold build -p prod`), then it builds the five apps and not the e2e image the build command otherwise adds", async () => {
+  const plan = async (profile: string[]) => {
+    const r = await skaffold(["build", ...profile, "--dry-run", "-q"], { timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`skaffold build --dry-run failed (${r.code}):\n${r.stderr}`);
+    const { builds } = JSON.parse(r.stdout) as { builds: { imageName: string }[] };
+    return builds.map((b) => b.imageName).sort();
+  };
+  expect(await plan(["-p", "prod"])).toEqual([...ARTIFACTS].sort());
+  expect(await plan([])).toEqual([...ARTIFACTS, "e2e"].sort());
+});
