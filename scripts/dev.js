@@ -19,6 +19,9 @@ const base = process.env;
 // Defaults for a person at a terminal; anything already set wins.
 const env = {
   LOG_FORMAT: "pretty",
+  // nodemon restarts on every save: the HTTP services close idle keep-alive connections at
+  // once (prod waits 1 s for a client racing a rolling update; docs/hot-reload.md)
+  SHUTDOWN_IDLE_GRACE_MS: "0",
   GRPC_REFLECTION: "true",
   HOST: host,
   GRPC_HOST: host,

@@ -229,6 +229,14 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
     expect(bad).toEqual([]);
   });
 
+  it("when the HTTP services (gateway, auth) stop, then dev and debug close idle keep-alive connections at once (nodemon restarts on every save) and prod keeps the drain's 1 s default", () => {
+    const graces = ["gateway", "auth"].map((name) => {
+      const c = podSpec(find(objects(), "Deployment", name)).containers.find((x: { name: string }) => x.name === name);
+      return c.env.find((e: { name: string }) => e.name === "SHUTDOWN_IDLE_GRACE_MS")?.value;
+    });
+    expect(graces).toEqual(overlay === "prod" ? [undefined, undefined] : ["0", "0"]);
+  });
+
   it("when the services reach a database, then its URL comes from a Secret key, never a literal value", () => {
     const bad = all()
       .flatMap((r) => (r.container.env ?? []).map((e) => ({ r, e })))

@@ -64,7 +64,7 @@ export async function createAuthApp(config: AuthConfig, logger: Logger): Promise
     port: typeof address === "object" && address ? address.port : config.AUTH_PORT,
     async close() {
       try {
-        await drainHttpServer(server, drain, config.SHUTDOWN_TIMEOUT_MS);
+        await drainHttpServer(server, drain, config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_IDLE_GRACE_MS);
       } finally {
         stopObservingPool();
         await db.close();

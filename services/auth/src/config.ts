@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { databaseUrlEnv } from "@gacha/database";
-import { commonConfig, env, loadConfig } from "@gacha/runtime";
+import { commonConfig, DRAIN_IDLE_GRACE_MS, env, loadConfig } from "@gacha/runtime";
 
 // Keys are the environment variable names the Kubernetes manifests use.
 const authConfigSchema = z.object({
@@ -24,6 +24,9 @@ const authConfigSchema = z.object({
   LOGIN_LOCKOUT_SECONDS: env.positiveInt(15 * 60),
   // Proxies in front of the service whose X-Forwarded-For to believe (Ingress: 1); 0 = none.
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  // How long the SIGTERM drain leaves an idle keep-alive connection open (packages/runtime/src/http/listen.ts,
+  // drainHttpServer). The dev overlay and `npm run dev` set 0: nodemon stops the process on every save.
+  SHUTDOWN_IDLE_GRACE_MS: env.nonNegativeInt(DRAIN_IDLE_GRACE_MS),
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;

@@ -53,7 +53,10 @@ async function main(): Promise<void> {
   onShutdown(
     logger,
     [
-      { name: "http server", run: () => drainHttpServer(server, drain, config.SHUTDOWN_TIMEOUT_MS) },
+      {
+        name: "http server",
+        run: () => drainHttpServer(server, drain, config.SHUTDOWN_TIMEOUT_MS, config.SHUTDOWN_IDLE_GRACE_MS),
+      },
       { name: "grpc clients", run: async () => clients.close() },
       { name: "telemetry (flushes buffered spans)", run: () => shutdownTelemetry() },
     ],

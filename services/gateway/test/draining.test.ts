@@ -164,6 +164,27 @@ describe("a draining gateway", () => {
     }
   });
 
+  it("when the drain's idle grace is 0 (the dev overlay's SHUTDOWN_IDLE_GRACE_MS), then an idle connection ends at once and the server closes with it", async () => {
+    const drain = createDrain();
+    const app = createServer({ gacha: clients.gacha, item: clients.item, deadlineMs: 1_500, verifier, logger, drain });
+    const server: Server = await listen(app, "127.0.0.1", 0);
+    const port = (server.address() as { port: number }).port;
+    const idleAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const idle = await get(port, "/healthz", idleAgent);
+      expect(idle.headers["connection"]).toBe("keep-alive");
+      const idleClosed = closedAt(idle.socket);
+      const drainAt = Date.now();
+      const closed = await drainHttpServer(server, drain, 5_000, 0).then(() => Date.now());
+      // a nodemon restart in dev waits for this: well under the 1 s grace of prod
+      expect((await idleClosed) - drainAt).toBeLessThan(300);
+      expect(closed - drainAt).toBeLessThan(300);
+    } finally {
+      idleAgent.destroy();
+      if (server.listening) await closeHttpServer(server, 100);
+    }
+  });
+
   it("when the drain begins during a response whose headers are already out, then its connection ends once it finishes", async () => {
     const drain = createDrain();
     let finish: () => void = () => undefined;
