@@ -5,6 +5,9 @@
 // Skaffold's own port-forward. Skaffold's watch quiet period (skaffold.env),
 // its sync (`kubectl exec … tar` through the API server) and nodemon's restart
 // are all inside the number: it is what a user waits for after a save.
+// The phases come from skaffold dev's own output, timed as it arrives: its "Syncing
+// N files" line, then the pod's nodemon and listen lines (Skaffold streams the pod
+// logs through the API server, so these lag the pod by that stream's latency).
 import fs from "node:fs";
 import path from "node:path";
 import { EDITS, waitForMarker } from "../test/container/support/edits";
@@ -19,6 +22,22 @@ export interface ClusterSample {
   total: number;
   /** the save itself (writeFile), as in the host rows */
   write: number;
+  /** from t0 to Skaffold's "Syncing N files" (its watcher, quiet period and dependency check) */
+  sync?: number;
+  /** from t0 to nodemon's "restarting due to changes" (the sync's kubectl exec done) */
+  detect?: number;
+  /** from t0 to the new process's listen line (the rest of total: the port-forward and the probe) */
+  listening?: number;
+}
+
+export const LISTEN = /gRPC server listening|gateway listening/;
+
+function phases(lines: { t: number; line: string }[], t0: number): Omit<ClusterSample, "total" | "write"> {
+  const after = lines.filter((l) => l.t >= t0);
+  const sync = after.find((l) => /Syncing \d+ files? for/.test(l.line));
+  const restart = after.find((l) => l.line.includes("restarting due to changes"));
+  const listen = after.find((l) => LISTEN.test(l.line) && (!restart || l.t >= restart.t));
+  return { sync: sync && sync.t - t0, detect: restart && restart.t - t0, listening: listen && listen.t - t0 };
 }
 
 export async function benchCluster(
@@ -30,6 +49,13 @@ export async function benchCluster(
   const dev = background("skaffold", ["dev", "-n", ns, ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])], {
     cwd: copy.dir,
   });
+  const lines: { t: number; line: string }[] = [];
+  const onData = (d: Buffer) => {
+    const t = Date.now();
+    for (const line of d.toString("utf8").split("\n")) if (line) lines.push({ t, line });
+  };
+  dev.child.stdout!.on("data", onData);
+  dev.child.stderr!.on("data", onData);
   try {
     console.error(`bench:reload: skaffold dev into namespace ${ns} (builds the dev images on a cold cache)`);
     await dev.waitFor(/Press Ctrl\+C to exit/, 20 * 60_000);
@@ -52,9 +78,10 @@ export async function benchCluster(
           const t0 = Date.now();
           fs.writeFileSync(file, edit.apply(original, marker));
           const write = Date.now() - t0;
-          samples.push({ total: await waitForMarker(edit, addr, marker, t0, timeoutMs, 20), write });
-          // let the next save be a new burst for Skaffold's watcher
+          const total = await waitForMarker(edit, addr, marker, t0, timeoutMs, 20);
+          // let the next save be a new burst for Skaffold's watcher (and its log lines arrive)
           await new Promise((r) => setTimeout(r, 1_000));
+          samples.push({ total, write, ...phases(lines, t0) });
         }
       } finally {
         fs.writeFileSync(file, original);

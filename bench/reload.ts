@@ -41,7 +41,8 @@ import {
 } from "../test/container/support/podman";
 import { syncDestination, syncInto } from "../test/container/support/sync";
 import { startDevSystem } from "../test/container/support/system";
-import { benchCluster } from "./reload-cluster";
+import { createBenchDatabases } from "./lib/databases";
+import { benchCluster, LISTEN } from "./reload-cluster";
 import { startup } from "./startup";
 
 const N = Number(process.env.RELOAD_EDITS ?? 10);
@@ -84,6 +85,8 @@ interface Sample {
   total: number;
   /** podman exec + tar (container) or writeFile (host) */
   write: number;
+  /** (cluster) from t0 to Skaffold's "Syncing N files" line */
+  sync?: number;
   /** from t0 to nodemon's "restarting due to changes" line */
   detect?: number;
   /** from t0 to the new process's "listening" line */
@@ -99,7 +102,6 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
-const LISTEN = /gRPC server listening|gateway listening/;
 
 /** Timestamps (ms) of log lines after `sinceMs`, from `podman logs -t` (conmon stamps each line). */
 async function containerLogLines(container: string, sinceMs: number): Promise<{ t: number; line: string }[]> {
@@ -182,9 +184,6 @@ const hostEnv = {
   ITEM_GRPC_PORT: String(HOST_PORTS.item),
   GACHA_SERVICE_ADDR: `127.0.0.1:${HOST_PORTS.gacha}`,
   ITEM_SERVICE_ADDR: `127.0.0.1:${HOST_PORTS.item}`,
-  // own databases, so a bench never touches the ones `npm run dev` uses
-  GACHA_DATABASE_URL: "mysql://root@127.0.0.1:3306/bench_reload_gacha",
-  ITEM_DATABASE_URL: "mysql://root@127.0.0.1:3306/bench_reload_item",
   LOG_FORMAT: "json",
 };
 
@@ -221,15 +220,17 @@ async function benchHost(): Promise<Row[]> {
         : false;
     if (busy) throw new Error(`127.0.0.1:${port} is in use; stop what listens there`);
   }
-  const env = { ...process.env, ...hostEnv, ...SERVICE_ENV };
-  await new Promise<void>((resolve, reject) => {
-    const m = spawn("npm", ["run", "--silent", "migrate"], { cwd: repoRoot, env, stdio: "inherit" });
-    const timer = setTimeout(() => m.kill("SIGKILL"), 120_000);
-    m.on(
-      "exit",
-      (code) => (clearTimeout(timer), code === 0 ? resolve() : reject(new Error(`npm run migrate exited ${code}`))),
-    );
-  });
+  // own databases (created and migrated on BENCH_DATABASE_URL's server, dropped at the end),
+  // so a bench never touches the ones `npm run dev` uses
+  const dbs = await createBenchDatabases("reload");
+  const env = {
+    ...process.env,
+    ...hostEnv,
+    GACHA_DATABASE_URL: dbs.gachaUrl,
+    ITEM_DATABASE_URL: dbs.itemUrl,
+    AUTH_DATABASE_URL: dbs.authUrl,
+    ...SERVICE_ENV,
+  };
   const lines: { t: number; line: string }[] = [];
   // its own process group (setsid), so the whole tree (concurrently, nodemon, tsx) stops together
   const dev: ChildProcess = spawn("setsid", ["node", "scripts/dev.js"], {
@@ -299,20 +300,9 @@ async function benchHost(): Promise<Row[]> {
         /* already gone */
       }
     }
-    await dropHostDatabases();
+    await dbs.drop();
   }
   return rows;
-}
-
-async function dropHostDatabases(): Promise<void> {
-  const mariadb = await import("mariadb");
-  const conn = await mariadb.createConnection({ host: "127.0.0.1", port: 3306, user: "root", connectTimeout: 3_000 });
-  try {
-    await conn.query("DROP DATABASE IF EXISTS bench_reload_gacha");
-    await conn.query("DROP DATABASE IF EXISTS bench_reload_item");
-  } finally {
-    await conn.end();
-  }
 }
 
 function printRows(rows: Row[], intervalMs: number): void {
@@ -328,6 +318,7 @@ function printRows(rows: Row[], intervalMs: number): void {
     "+ interval p50",
     "p95",
     "write p50",
+    "skaffold syncs p50",
     "nodemon sees it p50",
     "listening p50",
   ];
@@ -353,6 +344,7 @@ function printRows(rows: Row[], intervalMs: number): void {
       withInterval(50),
       withInterval(95),
       f(of("write")),
+      f(of("sync")),
       f(of("detect")),
       f(of("listening")),
     ];
