@@ -20,6 +20,11 @@ CONTAINERS="$CLUSTER_ROOT/scripts/containers"
 # shellcheck source=../containers/podman-env.sh
 source "$CONTAINERS/podman-env.sh"
 REG=127.0.0.1:5000
+# up.sh points DOCKER_CONFIG at the cluster's docker client config (buildx), a directory with no
+# config.json; podman reads DOCKER_CONFIG for registry auth and fails on that ("stat
+# …/config.json"), so an image rebuilt while the cluster runs could not be pushed. This local
+# registry needs no auth.
+unset DOCKER_CONFIG
 
 in_registry() { # in_registry PATH:TAG
   curl -sf -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
@@ -95,23 +100,25 @@ docker_base_images() {
 }
 
 # Jaeger's own image layout (its cmd/jaeger/Dockerfile): the binary and the sampling strategies its
-# built-in all-in-one config reads from ./cmd/jaeger/, working directory /
+# built-in all-in-one config reads from ./cmd/jaeger/, working directory /, and its
+# JAEGER_LISTEN_HOST=0.0.0.0 (the all-in-one config binds every receiver to localhost without it,
+# so no pod could send a span: found by test/cluster/skaffold-run.test.ts's trace check)
 jaeger_image() {
-  in_registry jaegertracing/jaeger:2.1.0 && [ -f "$CLUSTER_CACHE/jaeger-image.v2" ] && return 0
+  in_registry jaegertracing/jaeger:2.1.0 && [ -f "$CLUSTER_CACHE/jaeger-image.v3" ] && return 0
   local src ctx
   src="$(cd "$CLUSTER_ROOT/tools/cluster/jaeger" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/jaegertracing/jaeger)/cmd/jaeger"
   ctx="$(mktemp -d)"
   cp -L "$CLUSTER_BIN/jaeger" "$ctx/jaeger-linux"
   cp "$src/sampling-strategies.json" "$ctx/"
   mkdir -p "$ctx/tmp"
-  printf '%s\n' 'FROM scratch' 'COPY tmp /tmp' 'COPY jaeger-linux /cmd/jaeger/jaeger-linux' \
+  printf '%s\n' 'FROM scratch' 'ENV JAEGER_LISTEN_HOST=0.0.0.0' 'COPY tmp /tmp' 'COPY jaeger-linux /cmd/jaeger/jaeger-linux' \
     'COPY sampling-strategies.json /cmd/jaeger/sampling-strategies.json' \
     'ENTRYPOINT ["/cmd/jaeger/jaeger-linux"]' 'USER 10001' > "$ctx/Containerfile"
   podman build -q --pull=never -t localhost/cluster-tier/jaeger:2.1.0 "$ctx" >/dev/null
   push localhost/cluster-tier/jaeger:2.1.0 jaegertracing/jaeger:2.1.0
   ctr --address /run/gacha-cluster/containerd.sock -n k8s.io images rm docker.io/jaegertracing/jaeger:2.1.0 >/dev/null 2>&1 || true
   rm -rf "$ctx"
-  touch "$CLUSTER_CACHE/jaeger-image.v2"
+  touch "$CLUSTER_CACHE/jaeger-image.v3"
 }
 
 bin="$CLUSTER_BIN"

@@ -104,6 +104,29 @@ it("when the gateway and auth are port-forwarded, then the supertest e2e suite s
   }
 });
 
+interface JaegerTraces {
+  data: { traceID: string; processes: Record<string, { serviceName: string }> }[];
+}
+
+it("when draws have gone through the gateway, then Jaeger holds a trace that crosses gateway, gacha and item (dev's tracing component)", async () => {
+  // Jaeger's query API through the API server's service proxy: what a user opens on :16686
+  const path = `/api/v1/namespaces/${ns}/services/jaeger:ui/proxy/api/traces?service=gateway&limit=100&lookback=1h`;
+  const crossing = await eventually(
+    async () => {
+      const { data } = JSON.parse(await kubectlOk(["get", "--raw", path])) as JaegerTraces;
+      const found = data.find((t) => {
+        const names = new Set(Object.values(t.processes).map((p) => p.serviceName));
+        return ["gateway", "gacha", "item"].every((n) => names.has(n));
+      });
+      if (!found) throw new Error(`no trace of ${data.length} from the gateway reaches gacha and item`);
+      return found;
+    },
+    60_000,
+    2_000,
+  );
+  expect(crossing.traceID).toMatch(/^[0-9a-f]{16,32}$/);
+});
+
 /** `skaffold build --file-output` then `skaffold verify -a` (README "Verify in the cluster"), in cwd. */
 async function buildAndVerify(cwd: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gacha-verify-"));
