@@ -32,7 +32,7 @@ async function migrateLocal(baseEnv = process.env) {
       process.execPath,
       [
         "--conditions=development",
-        "--import=tsx",
+        "--require=tsx/cjs",
         "packages/migrate/src/cli.ts",
         "deploy",
         "--create-database",

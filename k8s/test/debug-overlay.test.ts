@@ -53,11 +53,11 @@ const debugProfile = (): DebugProfile => {
 };
 
 describe.each([...SERVICES])("the debug overlay's %s container", (svc) => {
-  it("when nodemon.json's exec is read, then it is `node ... --import=tsx src/main.ts` without an inspector", () => {
+  it("when nodemon.json's exec is read, then it is `node ... --require=tsx/cjs src/main.ts` without an inspector", () => {
     const exec = nodemonExec(svc);
-    expect(exec).toMatch(/^node .*--import=tsx .*src\/main\.ts$/);
-    // `--import tsx` (space) makes Skaffold's node wrapper take `tsx` for the script
-    expect(exec).not.toMatch(/--import\s/);
+    expect(exec).toMatch(/^node .*--require=tsx\/cjs .*src\/main\.ts$/);
+    // `--require tsx/cjs` (space) makes Skaffold's node wrapper take `tsx/cjs` for the script
+    expect(exec).not.toMatch(/--(require|import)\s/);
     expect(exec).not.toContain("--inspect");
   });
 

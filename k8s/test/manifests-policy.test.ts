@@ -293,7 +293,7 @@ describe.each(OVERLAYS)("the %s overlay", (overlay) => {
         expect(r.container.command).toEqual([
           "node",
           "--conditions=development",
-          "--import=tsx",
+          "--require=tsx/cjs",
           "packages/migrate/src/cli.ts",
         ]);
     }

@@ -185,7 +185,7 @@ describe("a service's start", () => {
     try {
       // as nodemon starts it (services/<name>/nodemon.json)
       const r = await run(
-        ["--conditions=development", "--import=tsx", "src/main.ts"],
+        ["--conditions=development", "--require=tsx/cjs", "src/main.ts"],
         await devEnv({
           ...s.env,
           [s.variable]: String(held.port),
