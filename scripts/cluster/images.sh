@@ -20,10 +20,9 @@ CONTAINERS="$CLUSTER_ROOT/scripts/containers"
 # shellcheck source=../containers/podman-env.sh
 source "$CONTAINERS/podman-env.sh"
 REG=127.0.0.1:5000
-# up.sh points DOCKER_CONFIG at the cluster's docker client config (buildx), a directory with no
-# config.json; podman reads DOCKER_CONFIG for registry auth and fails on that ("stat
-# …/config.json"), so an image rebuilt while the cluster runs could not be pushed. This local
-# registry needs no auth.
+# A shell set up by `up.sh --print-env` points DOCKER_CONFIG at the cluster's docker client config;
+# podman reads it for registry auth and fails ("stat …/config.json") where that has no config.json
+# (a cache from before up.sh wrote one). This local registry needs no auth.
 unset DOCKER_CONFIG
 
 in_registry() { # in_registry PATH:TAG
