@@ -110,10 +110,10 @@ interface JaegerTraces {
 
 it("when draws have gone through the gateway, then Jaeger holds a trace that crosses gateway, gacha and item (dev's tracing component)", async () => {
   // Jaeger's query API through the API server's service proxy: what a user opens on :16686
-  const path = `/api/v1/namespaces/${ns}/services/jaeger:ui/proxy/api/traces?service=gateway&limit=100&lookback=1h`;
+  const tracesUrl = `/api/v1/namespaces/${ns}/services/jaeger:ui/proxy/api/traces?service=gateway&limit=100&lookback=1h`;
   const crossing = await eventually(
     async () => {
-      const { data } = JSON.parse(await kubectlOk(["get", "--raw", path])) as JaegerTraces;
+      const { data } = JSON.parse(await kubectlOk(["get", "--raw", tracesUrl])) as JaegerTraces;
       const found = data.find((t) => {
         const names = new Set(Object.values(t.processes).map((p) => p.serviceName));
         return ["gateway", "gacha", "item"].every((n) => names.has(n));
