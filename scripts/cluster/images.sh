@@ -20,10 +20,6 @@ CONTAINERS="$CLUSTER_ROOT/scripts/containers"
 # shellcheck source=../containers/podman-env.sh
 source "$CONTAINERS/podman-env.sh"
 REG=127.0.0.1:5000
-# A shell set up by `up.sh --print-env` points DOCKER_CONFIG at the cluster's docker client config;
-# podman reads it for registry auth and fails ("stat …/config.json") where that has no config.json
-# (a cache from before up.sh wrote one). This local registry needs no auth.
-unset DOCKER_CONFIG
 
 in_registry() { # in_registry PATH:TAG
   curl -sf -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \

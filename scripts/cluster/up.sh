@@ -47,7 +47,11 @@ fi
 
 export PATH="$CLUSTER_BIN:$PATH"
 export KUBECONFIG="$PKI/admin.kubeconfig"
-mkdir -p "$CLUSTER_STATE" "$CLUSTER_LOGS" "$CLUSTER_STATE/pids" "$RUN_DIR"
+mkdir -p "$CLUSTER_STATE" "$CLUSTER_LOGS" "$CLUSTER_STATE/pids" "$RUN_DIR" "$CLUSTER_CACHE/docker-config"
+# an empty docker client config, before anything builds: --print-env exports DOCKER_CONFIG, and
+# podman in such a shell (the container tier, images.sh below) reads it for registry auth and
+# fails when config.json is missing
+[ -f "$CLUSTER_CACHE/docker-config/config.json" ] || echo '{}' > "$CLUSTER_CACHE/docker-config/config.json"
 
 # ---- processes, by PID file -------------------------------------------------
 # alive, and still the process we started (its command line names it: a PID file can outlive a
@@ -187,9 +191,6 @@ start_dockerd() {
   # Skaffold's builder: `useBuildkit: true` runs `docker build` (buildx) against this daemon
   mkdir -p "$CLUSTER_CACHE/docker-config/cli-plugins"
   ln -sfn "$CLUSTER_BIN/docker-buildx" "$CLUSTER_CACHE/docker-config/cli-plugins/docker-buildx"
-  # an empty client config: --print-env exports DOCKER_CONFIG, and podman in that shell (the
-  # container tier, images.sh) reads it for registry auth and fails when config.json is missing
-  [ -f "$CLUSTER_CACHE/docker-config/config.json" ] || echo '{}' > "$CLUSTER_CACHE/docker-config/config.json"
   start dockerd dockerd --containerd="$CONTAINERD_SOCK" --data-root="$CLUSTER_CACHE/docker" \
     --exec-root="$RUN_DIR/docker" --pidfile="$RUN_DIR/dockerd.pid" -H "unix://$DOCKER_SOCK" \
     --registry-mirror=http://127.0.0.1:5000 --insecure-registry=127.0.0.1:5000 --insecure-registry=localhost:5000
