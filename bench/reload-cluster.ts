@@ -13,6 +13,7 @@ import path from "node:path";
 import { EDITS, waitForMarker } from "../test/container/support/edits";
 import { createNamespace, deleteNamespace, repoCopy } from "../test/cluster/support/cluster";
 import { background, kubeContext } from "../test/cluster/support/run";
+import { restartPhases, type TimedLine } from "./lib/restart-phases";
 
 // the three services a draw crosses, as the container and host rows measure them
 type Service = "gacha" | "item" | "gateway";
@@ -30,14 +31,11 @@ export interface ClusterSample {
   listening?: number;
 }
 
-export const LISTEN = /gRPC server listening|gateway listening/;
-
-function phases(lines: { t: number; line: string }[], t0: number): Omit<ClusterSample, "total" | "write"> {
+/** Skaffold's "Syncing N files" line (its watcher, quiet period and dependency check), then the restart. */
+function phases(lines: TimedLine[], t0: number): Omit<ClusterSample, "total" | "write"> {
   const after = lines.filter((l) => l.t >= t0);
   const sync = after.find((l) => /Syncing \d+ files? for/.test(l.line));
-  const restart = after.find((l) => l.line.includes("restarting due to changes"));
-  const listen = after.find((l) => LISTEN.test(l.line) && (!restart || l.t >= restart.t));
-  return { sync: sync && sync.t - t0, detect: restart && restart.t - t0, listening: listen && listen.t - t0 };
+  return { sync: sync && sync.t - t0, ...restartPhases(after, t0) };
 }
 
 export async function benchCluster(
@@ -49,7 +47,7 @@ export async function benchCluster(
   const dev = background("skaffold", ["dev", "-n", ns, ...(kubeContext ? [`--kube-context=${kubeContext}`] : [])], {
     cwd: copy.dir,
   });
-  const lines: { t: number; line: string }[] = [];
+  const lines: TimedLine[] = [];
   const onData = (d: Buffer) => {
     const t = Date.now();
     for (const line of d.toString("utf8").split("\n")) if (line) lines.push({ t, line });

@@ -42,7 +42,8 @@ import {
 import { syncDestination, syncInto } from "../test/container/support/sync";
 import { startDevSystem } from "../test/container/support/system";
 import { createBenchDatabases } from "./lib/databases";
-import { benchCluster, LISTEN } from "./reload-cluster";
+import { restartPhases } from "./lib/restart-phases";
+import { benchCluster } from "./reload-cluster";
 import { startup } from "./startup";
 
 const N = Number(process.env.RELOAD_EDITS ?? 10);
@@ -117,12 +118,6 @@ async function containerLogLines(container: string, sinceMs: number): Promise<{ 
     .filter((x): x is { t: number; line: string } => !!x && x.t >= sinceMs - 5);
 }
 
-function phases(lines: { t: number; line: string }[], t0: number): Pick<Sample, "detect" | "listening"> {
-  const restart = lines.find((l) => l.line.includes("restarting due to changes"));
-  const listen = lines.find((l) => LISTEN.test(l.line) && (!restart || l.t >= restart.t));
-  return { detect: restart ? restart.t - t0 : undefined, listening: listen ? listen.t - t0 : undefined };
-}
-
 async function benchContainer(): Promise<Row[]> {
   // the local stand-ins of the Dockerfiles' base images, as scripts/test-containers.sh does (no-op when present)
   console.error("bench:reload: base images (scripts/containers/base-images.sh; ~1 min once per machine)");
@@ -158,7 +153,7 @@ async function benchContainer(): Promise<Row[]> {
           const write = await syncInto(ctr, user, [{ dest, content: edit.apply(original, marker) }]);
           const total = await waitForMarker(edit, system.addr[svc], marker, t0, TIMEOUT_MS);
           await sleep(300); // let the log lines land
-          samples.push({ total, write, ...phases(await containerLogLines(ctr, t0), t0) });
+          samples.push({ total, write, ...restartPhases(await containerLogLines(ctr, t0), t0) });
         }
       } finally {
         await syncInto(ctr, user, [{ dest, content: original }]);
@@ -277,7 +272,7 @@ async function benchHost(): Promise<Row[]> {
           const total = await waitForMarker(edit, addr, marker, t0, TIMEOUT_MS);
           await sleep(300);
           const own = lines.filter((l) => l.t >= t0 && l.line.startsWith(`[${svc}]`));
-          samples.push({ total, write, ...phases(own, t0) });
+          samples.push({ total, write, ...restartPhases(own, t0) });
         }
       } finally {
         ed.restore();
