@@ -45,10 +45,11 @@ describe("the prod NetworkPolicies", () => {
       (np) => Object.keys(np.spec.podSelector ?? {}).length === 0 && !np.spec.ingress && !np.spec.egress,
     );
     expect(deny?.spec.policyTypes).toEqual(expect.arrayContaining(["Ingress", "Egress"]));
+    // in the prod platform module, which every service's module requires (skaffold.yaml)
     const kustomization = YAML.parse(
-      fs.readFileSync(path.join(repoRoot, "k8s/overlays/prod/kustomization.yaml"), "utf8"),
+      fs.readFileSync(path.join(repoRoot, "k8s/overlays/prod/platform/kustomization.yaml"), "utf8"),
     );
-    expect(kustomization.components).toContain("../../components/network-policies");
+    expect(kustomization.components).toContain("../../../components/network-policies");
     expect(
       YAML.parse(fs.readFileSync(path.join(repoRoot, "k8s/components/network-policies/kustomization.yaml"), "utf8"))
         .kind,
@@ -125,15 +126,15 @@ describe("the prod NetworkPolicies", () => {
     expect(allowed(policies(), from, outside, 53, "TCP")).toBe(true);
   });
 
-  it("when prod is rendered, then exactly the component's policies are present (and dev has none)", () => {
-    // a component cannot be built alone; render prod and compare with the component's files instead
-    const files = fs
+  it("when prod is rendered, then exactly the component's shared policies and each module's own are present (and dev has none)", () => {
+    // a component cannot be built alone; render prod and compare with the policy files instead
+    const shared = fs
       .readdirSync(path.join(repoRoot, "k8s/components/network-policies"))
-      .filter((f) => f !== "kustomization.yaml");
-    const names = files.map(
-      (f) =>
-        (YAML.parse(fs.readFileSync(path.join(repoRoot, "k8s/components/network-policies", f), "utf8")) as K8sObject)
-          .metadata.name,
+      .filter((f) => f !== "kustomization.yaml")
+      .map((f) => `k8s/components/network-policies/${f}`);
+    const own = ["gateway", "web", "gacha", "item", "auth"].map((m) => `k8s/overlays/prod/${m}/network-policy.yaml`);
+    const names = [...shared, ...own].map(
+      (f) => (YAML.parse(fs.readFileSync(path.join(repoRoot, f), "utf8")) as K8sObject).metadata.name,
     );
     expect(
       policies()

@@ -2,7 +2,7 @@
 // points the services at them; prod brings no backend and reads the collector address from
 // the operator's ConfigMap; skaffold forwards the two UIs.
 import YAML from "yaml";
-import { find, ofKind, pipeline, podSpec, render, skaffoldConfig, type K8sObject } from "./support/repo";
+import { devArtifact, find, ofKind, pipeline, podSpec, render, skaffoldModules, type K8sObject } from "./support/repo";
 
 const SERVICES = ["gateway", "gacha", "item", "auth"] as const;
 // gateway and auth serve /metrics on their HTTP port
@@ -14,22 +14,29 @@ const env = (objects: K8sObject[], service: string) => {
   return c.env as Array<{ name: string; value?: string; valueFrom?: { configMapKeyRef?: Record<string, unknown> } }>;
 };
 
+/** The OTLP endpoint a service's pod gets: a literal value, or the key of a ConfigMap rendered with it. */
+const otlpEndpoint = (objects: K8sObject[], service: string): string | undefined => {
+  const v = env(objects, service).find((e) => e.name === "OTEL_EXPORTER_OTLP_ENDPOINT");
+  const ref = v?.valueFrom?.configMapKeyRef as { name: string; key: string } | undefined;
+  if (!ref) return v?.value;
+  return ofKind(objects, "ConfigMap").find((c) => c.metadata.name === ref.name)?.data?.[ref.key];
+};
+
 describe("tracing in skaffold dev", () => {
   it("when the dev overlay is rendered, then every service exports OTLP/HTTP to Jaeger's Service port", () => {
     const objects = render("dev");
     const otlp = find(objects, "Service", "jaeger").spec.ports.find((p: { name: string }) => p.name === "otlp-http");
     expect(otlp.port).toBe(4318);
     for (const service of SERVICES) {
-      const vars = env(objects, service);
-      expect(vars).toContainEqual({ name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: `http://jaeger:${otlp.port}` });
-      expect(vars).toContainEqual({ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" });
+      expect(otlpEndpoint(objects, service)).toBe(`http://jaeger:${otlp.port}`);
+      expect(env(objects, service)).toContainEqual({ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" });
     }
   });
 
   it("when skaffold's profiles are listed, then none turns tracing on or off: the dev pipeline has it", () => {
-    const names = (skaffoldConfig().profiles ?? []).map((p: { name: string }) => p.name);
+    const names = skaffoldModules().flatMap((m) => (m.profiles ?? []).map((p) => p.name));
     expect(names).not.toContain("tracing");
-    expect(skaffoldConfig().manifests?.kustomize?.paths).toEqual(["k8s/overlays/dev"]);
+    expect(pipeline().manifests?.kustomize?.paths).toContain("k8s/overlays/dev/platform");
   });
 });
 
@@ -46,11 +53,7 @@ describe.each(["dev", "debug"] as const)("the %s overlay", (overlay) => {
   it("when rendered, then Jaeger takes OTLP/HTTP and every service exports to it", () => {
     const jaeger = find(objects(), "Service", "jaeger");
     expect(jaeger.spec.ports).toContainEqual(expect.objectContaining({ name: "otlp-http", port: 4318 }));
-    for (const service of SERVICES)
-      expect(env(objects(), service)).toContainEqual({
-        name: "OTEL_EXPORTER_OTLP_ENDPOINT",
-        value: "http://jaeger:4318",
-      });
+    for (const service of SERVICES) expect(otlpEndpoint(objects(), service)).toBe("http://jaeger:4318");
   });
 
   it("when Prometheus scrapes, then each target is a Service port that reaches the service's metrics port", () => {
@@ -82,6 +85,8 @@ describe("the prod overlay", () => {
     const names = objects().map((o) => o.metadata.name);
     expect(names).not.toContain("jaeger");
     expect(names).not.toContain("prometheus");
+    // the operator's ConfigMap (docs/kubernetes.md): rendering one would overwrite it on every apply
+    expect(names).not.toContain("telemetry");
   });
 
   it("when rendered, then every service reads the collector address from the optional telemetry ConfigMap", () => {
@@ -100,7 +105,7 @@ describe("skaffold.yaml", () => {
   it.each([undefined, "debug"])(
     "when skaffold dev runs (profile %s), then Jaeger's UI and Prometheus are forwarded",
     (profile) => {
-      const forwards = pipeline(skaffoldConfig(), profile).portForward ?? [];
+      const forwards = pipeline(profile).portForward ?? [];
       expect(forwards).toContainEqual({
         resourceType: "service",
         resourceName: "jaeger",
@@ -118,7 +123,7 @@ describe("skaffold.yaml", () => {
 
   it("when a file of packages/telemetry/src is saved, then it is synced into each service's dev container", () => {
     for (const image of SERVICES) {
-      const artifact = skaffoldConfig().build!.artifacts!.find((a) => a.image === image)!;
+      const artifact = devArtifact(image);
       expect(artifact.sync?.manual).toContainEqual({ src: "packages/telemetry/src/**/*.ts", dest: "/app" });
     }
   });

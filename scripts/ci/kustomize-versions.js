@@ -2,13 +2,13 @@
 // from their version output alone (pure functions: unit-tested with canned
 // outputs in k8s/test/kustomize-tool.test.ts).
 //
-// The floor is kustomize v5.2.1: k8s/overlays/dev/patches/migrate-jobs.yaml
-// holds two strategic-merge patches in one file, which the `patches:` field
-// accepts only since kustomize PR #5194 ("fix a patch files accept multiple
-// patches", api/internal/builtins/PatchTransformer.go, first released in
-// kustomize/v5.2.0 = v5.2.1). kubectl 1.27-1.30 bundle kustomize v5.0.x and
-// fail on it; kubectl 1.31 bundles v5.4.2 and renders the overlays exactly as
-// 1.34 (v5.7.1) does.
+// The floor is kustomize v5.2.1. It was set when an overlay held several
+// strategic-merge patches in one file, which the `patches:` field accepts only
+// since kustomize PR #5194 (first released in kustomize/v5.2.0 = v5.2.1);
+// kubectl 1.27-1.30 bundle kustomize v5.0.x and failed on it. The per-module
+// overlays (k8s/overlays/<env>/<module>) no longer have such a file, but older
+// versions are not tested here, so the floor stays: kubectl 1.31 bundles v5.4.2
+// and renders the overlays exactly as 1.34 (v5.7.1) does.
 "use strict";
 
 const MIN_KUSTOMIZE = [5, 2, 1];

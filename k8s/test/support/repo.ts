@@ -1,5 +1,5 @@
 // Shared helpers of the Kubernetes / Skaffold tests: repository paths, the
-// rendered overlays (real `kubectl kustomize` or `kustomize build`), skaffold.yaml, file listing.
+// rendered overlays (real `kubectl kustomize` or `kustomize build`), skaffold.yaml's modules, file listing.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -104,14 +104,83 @@ export interface SkaffoldPipeline {
   deploy?: { kubectl?: Record<string, unknown> };
   portForward?: PortForward[];
 }
+export interface JsonPatch {
+  op: string;
+  path: string;
+  value?: unknown;
+}
 export interface SkaffoldConfig extends SkaffoldPipeline {
   apiVersion: string;
   kind: string;
-  profiles?: (SkaffoldPipeline & { name: string; patches?: unknown[] })[];
+  metadata?: { name?: string };
+  requires?: { configs?: string[]; path?: string }[];
+  profiles?: (SkaffoldPipeline & { name: string; patches?: JsonPatch[]; activation?: { command?: string }[] })[];
 }
 
-export function skaffoldConfig(): SkaffoldConfig {
-  return YAML.parse(fs.readFileSync(path.join(repoRoot, "skaffold.yaml"), "utf8")) as SkaffoldConfig;
+/** Every module of skaffold.yaml (one YAML document each), in file order. */
+export function skaffoldModules(): SkaffoldConfig[] {
+  return YAML.parseAllDocuments(fs.readFileSync(path.join(repoRoot, "skaffold.yaml"), "utf8")).map((d) => {
+    if (d.errors.length) throw new Error(`skaffold.yaml is not valid YAML: ${d.errors[0]?.message}`);
+    return d.toJS() as SkaffoldConfig;
+  });
+}
+
+/** The module named `name`. */
+export function skaffoldModule(name: string): SkaffoldConfig {
+  const m = skaffoldModules().find((x) => x.metadata?.name === name);
+  if (!m) throw new Error(`skaffold.yaml has no module ${name}`);
+  return m;
+}
+
+/** The module that builds `image`, with the module's default (dev) pipeline. */
+export function moduleOfImage(image: string): SkaffoldConfig {
+  const m = skaffoldModules().find((x) => x.build?.artifacts?.some((a) => a.image === image));
+  if (!m) throw new Error(`no module of skaffold.yaml builds ${image}`);
+  return m;
+}
+
+/** The dev artifact of `image` (its module's default pipeline). */
+export function devArtifact(image: string): SkaffoldArtifact {
+  return moduleOfImage(image).build!.artifacts!.find((a) => a.image === image)!;
+}
+
+/**
+ * One module's pipeline under a profile, as Skaffold applies it: the profile's sections replace
+ * the module's wholesale (an empty list replaces nothing), then its JSON patches, which here
+ * only ever set or remove a whole section (a test forbids list indexes). A module without the
+ * profile keeps its default pipeline.
+ */
+export function modulePipeline(config: SkaffoldConfig, profile?: string): SkaffoldPipeline {
+  const p = profile ? config.profiles?.find((x) => x.name === profile) : undefined;
+  const out: SkaffoldPipeline = {
+    build: p?.build ?? config.build,
+    manifests: p?.manifests ?? config.manifests,
+    deploy: p?.deploy ?? config.deploy,
+    portForward: p?.portForward?.length ? p.portForward : config.portForward,
+  };
+  for (const patch of p?.patches ?? []) {
+    const [section, field, ...rest] = patch.path.split("/").slice(1) as [keyof SkaffoldPipeline, string?, ...string[]];
+    if (rest.length) throw new Error(`profile ${profile}: patch ${patch.path} is deeper than this reader follows`);
+    if (patch.op === "remove" && !field) delete out[section];
+    else if (patch.op === "add" && field) out[section] = { ...(out[section] as object), [field]: patch.value } as never;
+    else throw new Error(`profile ${profile}: patch ${patch.op} ${patch.path} is not one this reader follows`);
+  }
+  return out;
+}
+
+/**
+ * What `skaffold <cmd> [-p profile]` runs with no -m: every module's pipeline under the profile,
+ * artifacts, manifests and port-forwards concatenated in module order. `deploy` is the first
+ * module's (every module deploys with kubectl; skaffold.test.ts checks each).
+ */
+export function pipeline(profile?: string): SkaffoldPipeline {
+  const parts = skaffoldModules().map((m) => modulePipeline(m, profile));
+  return {
+    build: { artifacts: parts.flatMap((p) => p.build?.artifacts ?? []) },
+    manifests: { kustomize: { paths: parts.flatMap((p) => p.manifests?.kustomize?.paths ?? []) } },
+    deploy: parts.find((p) => p.deploy)?.deploy,
+    portForward: parts.flatMap((p) => p.portForward ?? []),
+  };
 }
 
 /** The Dockerfile an artifact builds, read with the artifact's build args (SERVICE=...). */
@@ -121,22 +190,7 @@ export function artifactDockerfile(a: SkaffoldArtifact): Dockerfile {
 
 /** The Dockerfile of a Node service as the default pipeline's (dev) artifact builds it. */
 export function serviceDockerfile(svc: string): Dockerfile {
-  const a = skaffoldConfig().build?.artifacts?.find((x) => x.image === svc);
-  if (!a) throw new Error(`artifact ${svc} not in skaffold.yaml`);
-  return artifactDockerfile(a);
-}
-
-/** The pipeline a profile produces: its sections replace the top-level ones wholesale. */
-export function pipeline(config: SkaffoldConfig, profile?: string): SkaffoldPipeline {
-  if (!profile) return config;
-  const p = config.profiles?.find((x) => x.name === profile);
-  if (!p) throw new Error(`skaffold profile ${profile} not found`);
-  return {
-    build: p.build ?? config.build,
-    manifests: p.manifests ?? config.manifests,
-    deploy: p.deploy ?? config.deploy,
-    portForward: p.portForward && p.portForward.length ? p.portForward : config.portForward,
-  };
+  return artifactDockerfile(devArtifact(svc));
 }
 
 // ---- files -------------------------------------------------------------------

@@ -24,9 +24,7 @@ interface JobContainer {
 function gachaMigrateJob(): JobContainer {
   const read = (rel: string) => readFileSync(path.join(repoRoot, rel), "utf8");
   const base = YAML.parse(read("k8s/base/gacha/migrate-job.yaml"));
-  const patch = YAML.parseAllDocuments(read("k8s/overlays/dev/patches/migrate-jobs.yaml"))
-    .map((d) => d.toJS())
-    .find((d) => d.metadata.name === "gacha-migrate");
+  const patch = YAML.parse(read("k8s/overlays/dev/gacha/migrate-job.yaml"));
   const container = base.spec.template.spec.containers[0];
   const env: { name: string; value?: string }[] = container.env;
   return {
