@@ -13,12 +13,10 @@ import {
   podSpec,
   readRepoFile,
   render,
-  renderDir,
   ServiceName,
   serviceDockerfile,
   SERVICES,
-  skaffoldModule,
-  skaffoldModules,
+  skaffoldConfig,
 } from "./support/repo";
 
 const INSPECT = "--inspect=0.0.0.0:9229";
@@ -48,10 +46,9 @@ interface DebugProfile {
   manifests?: { kustomize?: { paths?: string[] } };
   portForward?: PortForward[];
 }
-/** The debug profile of the module `name` (each Node service's module has one). */
-const debugProfile = (name: string): DebugProfile => {
-  const p = (skaffoldModule(name).profiles ?? []).find((x) => x.name === "debug");
-  if (!p) throw new Error(`skaffold.yaml's module ${name} has no debug profile`);
+const debugProfile = (): DebugProfile => {
+  const p = (skaffoldConfig().profiles ?? []).find((x) => x.name === "debug");
+  if (!p) throw new Error("skaffold.yaml has no debug profile");
   return p as DebugProfile;
 };
 
@@ -142,53 +139,30 @@ describe("the debug overlay as a whole", () => {
 });
 
 describe("the debug profile in skaffold.yaml", () => {
-  it.each([...SERVICES])(
-    "when `skaffold debug` or `-p debug` runs, then module %s's profile activates and deploys its folder of k8s/overlays/debug",
-    (svc) => {
-      const p = debugProfile(svc);
-      expect(p.activation).toContainEqual({ command: "debug" });
-      expect(p.manifests?.kustomize?.paths).toEqual([`k8s/overlays/debug/${svc}`]);
-    },
-  );
-
-  it("when the debug pipeline renders, then it deploys every object of k8s/overlays/debug (the other modules their dev folders)", () => {
-    const objects = (overlay: string) => render(overlay as "debug").map((o) => `${o.kind}/${o.metadata.name}`);
-    const paths = pipeline("debug").manifests?.kustomize?.paths ?? [];
-    expect(
-      paths
-        .flatMap((p) => renderDir(p))
-        .map((o) => `${o.kind}/${o.metadata.name}`)
-        .sort(),
-    ).toEqual(objects("debug").sort());
-    const withoutProfile = skaffoldModules()
-      .filter((m) => !(m.profiles ?? []).some((p) => p.name === "debug"))
-      .map((m) => m.metadata?.name);
-    expect(withoutProfile).toEqual(["gacha-platform", "platform", "web"]);
+  it("when `skaffold debug` or `-p debug` runs, then the profile activates and deploys k8s/overlays/debug", () => {
+    const p = debugProfile();
+    expect(p.activation).toContainEqual({ command: "debug" });
+    expect(p.manifests?.kustomize?.paths).toEqual(["k8s/overlays/debug"]);
   });
 
-  it.each([...SERVICES])(
-    "when it builds and deploys %s, then it uses the default pipeline (dev targets with file sync, kubectl)",
-    (svc) => {
-      const p = debugProfile(svc);
-      expect(p.build).toBeUndefined();
-      expect(p.deploy).toBeUndefined();
-      const artifacts = pipeline("debug").build?.artifacts ?? [];
-      for (const a of artifacts)
-        expect({ image: a.image, target: a.docker?.target, synced: !!a.sync?.manual?.length }).toEqual({
-          image: a.image,
-          target: "dev",
-          synced: true,
-        });
-    },
-  );
+  it("when it builds and deploys, then it uses the default pipeline (dev targets with file sync, kubectl)", () => {
+    const p = debugProfile();
+    expect(p.build).toBeUndefined();
+    expect(p.deploy).toBeUndefined();
+    const artifacts = pipeline(skaffoldConfig(), "debug").build?.artifacts ?? [];
+    for (const a of artifacts)
+      expect({ image: a.image, target: a.docker?.target, synced: !!a.sync?.manual?.length }).toEqual({
+        image: a.image,
+        target: "dev",
+        synced: true,
+      });
+  });
 
   it("when it port-forwards, then it forwards everything the default pipeline does plus each inspector to 9229/9230/9231/9232", () => {
-    const forwards = pipeline("debug").portForward ?? [];
-    const defaults = pipeline().portForward ?? [];
-    expect(forwards.filter((f) => f.resourceType === "service")).toEqual(defaults);
-    const inspectors = forwards
-      .filter((f) => f.resourceType !== "service")
-      .sort((a, b) => (a.localPort ?? 0) - (b.localPort ?? 0));
+    const forwards = debugProfile().portForward ?? [];
+    const defaults = pipeline(skaffoldConfig()).portForward ?? [];
+    expect(forwards.slice(0, defaults.length)).toEqual(defaults);
+    const inspectors = forwards.slice(defaults.length);
     expect(inspectors).toEqual(
       SERVICES.map((svc) => ({
         resourceType: "deployment",

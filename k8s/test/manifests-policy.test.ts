@@ -12,7 +12,7 @@ import {
   Overlay,
   podSpec,
   render,
-  pipeline,
+  skaffoldConfig,
 } from "./support/repo";
 
 const OVERLAYS: Overlay[] = ["dev", "prod"];
@@ -27,7 +27,7 @@ function effective(ref: ContainerRef, field: string): any {
 
 /** Containers whose files skaffold syncs in dev: their image is a synced artifact. */
 function syncedImages(): Set<string> {
-  return new Set((pipeline().build?.artifacts ?? []).filter((a) => a.sync?.manual?.length).map((a) => a.image));
+  return new Set((skaffoldConfig().build?.artifacts ?? []).filter((a) => a.sync?.manual?.length).map((a) => a.image));
 }
 
 // What every overlay renders at least: the gacha, item, gateway and web Deployments, the

@@ -3,7 +3,7 @@
 // "field is immutable". The Jobs delete themselves as soon as they finish
 // (ttlSecondsAfterFinished: 0) instead of a deploy hook, which was scoped to one
 // namespace, skipped on Windows and could delete Jobs Skaffold would not re-apply.
-import { Overlay, ofKind, render, skaffoldModules } from "./support/repo";
+import { Overlay, ofKind, render, skaffoldConfig } from "./support/repo";
 
 const MAX_TTL_SECONDS = 0;
 const OVERLAYS: Overlay[] = ["dev", "prod", "debug"];
@@ -24,17 +24,17 @@ describe("migration Jobs", () => {
     },
   );
 
-  it("when skaffold deploys (any module, pipeline or profile), then no deploy hook runs", () => {
-    const modules = skaffoldModules();
-    const pipelines = modules.flatMap((m) => [
-      { name: `${m.metadata?.name} default`, deploy: m.deploy },
-      ...(m.profiles ?? []).map((p) => ({ name: `${m.metadata?.name} ${p.name}`, deploy: p.deploy })),
-    ]);
+  it("when skaffold deploys (any pipeline or profile), then no deploy hook runs", () => {
+    const config = skaffoldConfig();
+    const pipelines = [
+      { name: "default", deploy: config.deploy },
+      ...(config.profiles ?? []).map((p) => ({ name: p.name, deploy: p.deploy })),
+    ];
     const withHooks = pipelines
       .filter(({ deploy }) => deploy !== undefined && JSON.stringify(deploy).includes('"hooks"'))
       .map(({ name }) => name);
     expect(withHooks).toEqual([]);
-    for (const m of modules) expect(m.deploy?.kubectl).toBeDefined();
+    expect(config.deploy?.kubectl).toBeDefined();
   });
 });
 

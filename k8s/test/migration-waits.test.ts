@@ -5,16 +5,7 @@
 // become ready: Skaffold fails at once on an init container that exits non-zero
 // (pkg/skaffold/kubernetes/status/resource/deployment.go, nonRetryContainerErrors;
 // pkg/diag/validator/validator.go walks init containers too).
-import {
-  DB_SERVICES,
-  find,
-  K8sObject,
-  modulePipeline,
-  podSpec,
-  renderDir,
-  skaffoldModule,
-  skaffoldModules,
-} from "./support/repo";
+import { DB_SERVICES, find, K8sObject, pipeline, podSpec, renderDir, skaffoldConfig } from "./support/repo";
 
 // Budgets the manifests cannot express (seconds).
 /** The Job's pod starting (node + tsx in dev), taking the migration lock and applying the migrations. */
@@ -60,67 +51,61 @@ function startupBudget(c: Container): number {
   return (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3);
 }
 
-// Every Skaffold pipeline (default and profiles) of each database service's module, with the
-// manifests it deploys (the module's folder holds the Job and the Deployment).
-const profiles = [...new Set(skaffoldModules().flatMap((m) => (m.profiles ?? []).map((p) => p.name)))];
-const pipelines = [undefined, ...profiles].flatMap((profile) =>
-  DB_SERVICES.flatMap((db) => {
-    const p = modulePipeline(skaffoldModule(db), profile);
-    const deadline = (p.deploy as { statusCheckDeadlineSeconds?: number } | undefined)?.statusCheckDeadlineSeconds;
-    return (p.manifests?.kustomize?.paths ?? []).map((dir) => ({
-      name: `${profile ?? "default"} pipeline (${dir})`,
-      db,
-      dir,
-      statusCheckDeadline: deadline || DEFAULT_DEADLINE,
-    }));
-  }),
-);
-
-it("when skaffold.yaml is read, then every pipeline of a database service deploys its module's kustomize directory", () => {
-  // the default pipeline and the debug and prod profiles
-  expect(pipelines.map((p) => p.dir)).toEqual(
-    expect.arrayContaining(["k8s/overlays/dev/gacha", "k8s/overlays/prod/gacha"]),
-  );
-  expect(pipelines.map((p) => p.dir)).toEqual(
-    expect.arrayContaining(["k8s/overlays/debug/item", "k8s/overlays/prod/auth"]),
-  );
+// Every Skaffold pipeline (default and profiles) with the manifests it deploys.
+const config = skaffoldConfig();
+const pipelines = [undefined, ...(config.profiles ?? []).map((p) => p.name)].flatMap((profile) => {
+  const p = pipeline(config, profile);
+  const deadline = (p.deploy as { statusCheckDeadlineSeconds?: number } | undefined)?.statusCheckDeadlineSeconds;
+  return (p.manifests?.kustomize?.paths ?? []).map((dir) => ({
+    name: `${profile ?? "default"} pipeline (${dir})`,
+    dir,
+    statusCheckDeadline: deadline || DEFAULT_DEADLINE,
+  }));
 });
 
-describe.each(pipelines)("the $name", ({ db, dir, statusCheckDeadline }) => {
-  const objects = () => renderDir(dir);
-  const job = () => find(objects(), "Job", `${db}-migrate`);
-  const deployment = () => find(objects(), "Deployment", db);
-  const initWait = () => {
-    const init: Container | undefined = (podSpec(deployment()).initContainers ?? []).find(
-      (c: Container) => c.name === "wait-for-schema",
-    );
-    if (!init) throw new Error(`Deployment/${db} has no wait-for-schema init container`);
-    const wait = flagValue(init.args ?? [], "--wait");
-    if (wait === undefined || !Number.isFinite(wait))
-      throw new Error(`Deployment/${db}: wait-for-schema has no --wait`);
-    return wait;
-  };
+it("when skaffold.yaml is read, then every pipeline deploys at least one kustomize directory", () => {
+  // the default pipeline and the dev, debug and prod profiles
+  expect(pipelines.map((p) => p.dir)).toEqual(expect.arrayContaining(["k8s/overlays/dev", "k8s/overlays/prod"]));
+  expect(pipelines.length).toBeGreaterThanOrEqual(3);
+});
 
-  it("when the database is late, then the Job waits for it itself, for a bounded time", () => {
-    expect(jobDatabaseWait(job())).toBeGreaterThanOrEqual(60);
-    expect(jobDatabaseWait(job())).toBeLessThanOrEqual(600);
-  });
+describe.each(pipelines)("the $name", ({ dir, statusCheckDeadline }) => {
+  describe.each([...DB_SERVICES])("%s", (db) => {
+    const objects = () => renderDir(dir);
+    const job = () => find(objects(), "Job", `${db}-migrate`);
+    const deployment = () => find(objects(), "Deployment", db);
+    const initWait = () => {
+      const init: Container | undefined = (podSpec(deployment()).initContainers ?? []).find(
+        (c: Container) => c.name === "wait-for-schema",
+      );
+      if (!init) throw new Error(`Deployment/${db} has no wait-for-schema init container`);
+      const wait = flagValue(init.args ?? [], "--wait");
+      if (wait === undefined || !Number.isFinite(wait))
+        throw new Error(`Deployment/${db}: wait-for-schema has no --wait`);
+      return wait;
+    };
 
-  it("when the Job waits its full database wait, then the init container still waits longer (its start and migrations included)", () => {
-    expect(jobDatabaseWait(job()) + JOB_START_AND_MIGRATE).toBeLessThanOrEqual(initWait());
-  });
+    it("when the database is late, then the Job waits for it itself, for a bounded time", () => {
+      expect(jobDatabaseWait(job())).toBeGreaterThanOrEqual(60);
+      expect(jobDatabaseWait(job())).toBeLessThanOrEqual(600);
+    });
 
-  it("when the init container still waits, then the Job is not killed by its own deadline first", () => {
-    // unset: no deadline at all, which is fine too
-    const active: number | undefined = job().spec.activeDeadlineSeconds;
-    expect(active ?? Infinity).toBeGreaterThanOrEqual(initWait());
-  });
+    it("when the Job waits its full database wait, then the init container still waits longer (its start and migrations included)", () => {
+      expect(jobDatabaseWait(job()) + JOB_START_AND_MIGRATE).toBeLessThanOrEqual(initWait());
+    });
 
-  it("when the schema arrives at the init container's last moment, then the app can still start before Skaffold's and the Deployment's deadlines", () => {
-    const app: Container = podSpec(deployment()).containers.find((c: Container) => c.name === db);
-    const progressDeadline = deployment().spec.progressDeadlineSeconds ?? DEFAULT_DEADLINE;
-    const needed = initWait() + startupBudget(app) + SCHEDULING_MARGIN;
-    expect(needed).toBeLessThanOrEqual(statusCheckDeadline);
-    expect(needed).toBeLessThanOrEqual(progressDeadline);
+    it("when the init container still waits, then the Job is not killed by its own deadline first", () => {
+      // unset: no deadline at all, which is fine too
+      const active: number | undefined = job().spec.activeDeadlineSeconds;
+      expect(active ?? Infinity).toBeGreaterThanOrEqual(initWait());
+    });
+
+    it("when the schema arrives at the init container's last moment, then the app can still start before Skaffold's and the Deployment's deadlines", () => {
+      const app: Container = podSpec(deployment()).containers.find((c: Container) => c.name === db);
+      const progressDeadline = deployment().spec.progressDeadlineSeconds ?? DEFAULT_DEADLINE;
+      const needed = initWait() + startupBudget(app) + SCHEDULING_MARGIN;
+      expect(needed).toBeLessThanOrEqual(statusCheckDeadline);
+      expect(needed).toBeLessThanOrEqual(progressDeadline);
+    });
   });
 });

@@ -2,7 +2,7 @@
 // points the services at them; prod brings no backend and reads the collector address from
 // the operator's ConfigMap; skaffold forwards the two UIs.
 import YAML from "yaml";
-import { devArtifact, find, ofKind, pipeline, podSpec, render, skaffoldModules, type K8sObject } from "./support/repo";
+import { find, ofKind, pipeline, podSpec, render, skaffoldConfig, type K8sObject } from "./support/repo";
 
 const SERVICES = ["gateway", "gacha", "item", "auth"] as const;
 // gateway and auth serve /metrics on their HTTP port
@@ -34,9 +34,9 @@ describe("tracing in skaffold dev", () => {
   });
 
   it("when skaffold's profiles are listed, then none turns tracing on or off: the dev pipeline has it", () => {
-    const names = skaffoldModules().flatMap((m) => (m.profiles ?? []).map((p) => p.name));
+    const names = (skaffoldConfig().profiles ?? []).map((p: { name: string }) => p.name);
     expect(names).not.toContain("tracing");
-    expect(pipeline().manifests?.kustomize?.paths).toContain("k8s/overlays/dev/platform");
+    expect(skaffoldConfig().manifests?.kustomize?.paths).toEqual(["k8s/overlays/dev"]);
   });
 });
 
@@ -105,7 +105,7 @@ describe("skaffold.yaml", () => {
   it.each([undefined, "debug"])(
     "when skaffold dev runs (profile %s), then Jaeger's UI and Prometheus are forwarded",
     (profile) => {
-      const forwards = pipeline(profile).portForward ?? [];
+      const forwards = pipeline(skaffoldConfig(), profile).portForward ?? [];
       expect(forwards).toContainEqual({
         resourceType: "service",
         resourceName: "jaeger",
@@ -123,7 +123,7 @@ describe("skaffold.yaml", () => {
 
   it("when a file of packages/telemetry/src is saved, then it is synced into each service's dev container", () => {
     for (const image of SERVICES) {
-      const artifact = devArtifact(image);
+      const artifact = skaffoldConfig().build!.artifacts!.find((a) => a.image === image)!;
       expect(artifact.sync?.manual).toContainEqual({ src: "packages/telemetry/src/**/*.ts", dest: "/app" });
     }
   });

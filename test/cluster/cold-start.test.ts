@@ -5,12 +5,12 @@
 //
 // The delay is a feature of the cluster tier's MySQL stand-in
 // (MYSQL_STANDIN_START_DELAY_SECONDS, test/container/mariadb/entrypoint.sh), set
-// by an overlay that is the dev platform module's folder plus that one variable,
-// in a copy of the repository whose skaffold.yaml points the platform module at
-// it. Everything else is the default pipeline as a user runs it.
+// by an overlay that is the dev overlay plus that one variable, in a copy of
+// the repository whose skaffold.yaml points at it. Everything else is the
+// default pipeline as a user runs it.
 import fs from "node:fs";
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseDocument } from "yaml";
 import { createNamespace, deleteNamespace, deploymentsAvailable, repoCopy } from "./support/cluster";
 import { kubectlJson, skaffold, type KubeObject } from "./support/run";
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
     [
       "apiVersion: kustomize.config.k8s.io/v1beta1",
       "kind: Kustomization",
-      "resources: [../dev/platform]",
+      "resources: [../dev]",
       "patches:",
       "  - target: {kind: StatefulSet, name: mysql}",
       "    patch: |-",
@@ -39,11 +39,9 @@ beforeAll(async () => {
     ].join("\n"),
   );
   const file = path.join(copy.dir, "skaffold.yaml");
-  const docs = parseAllDocuments(fs.readFileSync(file, "utf8"));
-  const platform = docs.find((d) => d.getIn(["metadata", "name"]) === "platform");
-  if (!platform || !("setIn" in platform)) throw new Error("skaffold.yaml has no platform module");
-  platform.setIn(["manifests", "kustomize", "paths"], ["k8s/overlays/cold-start"]);
-  fs.writeFileSync(file, docs.map((d) => d.toString()).join(""));
+  const doc = parseDocument(fs.readFileSync(file, "utf8"));
+  doc.setIn(["manifests", "kustomize", "paths"], ["k8s/overlays/cold-start"]);
+  fs.writeFileSync(file, doc.toString());
 });
 
 afterAll(async () => {

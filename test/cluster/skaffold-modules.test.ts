@@ -1,7 +1,8 @@
-// skaffold.yaml's modules, asked of the real binary: `skaffold inspect modules list`, what
-// `skaffold diagnose --yaml-only -m <module>` resolves (the module and what it requires, no
-// more), and `skaffold render` compared with kustomize's own render of the overlays, for the
-// whole system and for each module, under every profile. Needs only the skaffold binary and
+// skaffold.modules.yaml (skaffold.yaml split into modules), asked of the real binary:
+// `skaffold inspect modules list`, what `skaffold diagnose --yaml-only -m <module>` resolves
+// (the module and what it requires, no more), and `skaffold render` compared with
+// kustomize's own render of the overlays and with skaffold.yaml's render, for the whole
+// system and for each module, under every profile. Needs only the skaffold binary and
 // kubectl (no cluster): `render --offline` on a build.json made up here.
 import fs from "node:fs";
 import os from "node:os";
@@ -21,7 +22,7 @@ const CLOSURE: Record<string, string[]> = {
   gacha: ["platform", "item", "gacha"],
   gateway: ["platform", "auth", "item", "gacha", "gateway"],
   web: ["platform", "auth", "item", "gacha", "gateway", "web"],
-  "gacha-platform": ["platform", "auth", "item", "gacha", "gateway", "web", "gacha-platform"],
+  all: ["platform", "auth", "item", "gacha", "gateway", "web", "all"],
 };
 const MODULES = Object.keys(CLOSURE);
 
@@ -52,7 +53,9 @@ async function skaffold(args: string[]): Promise<string> {
   return r.stdout;
 }
 
+const MODULES_FILE = ["-f", "skaffold.modules.yaml"];
 const flags = (module?: string, profile?: string) => [
+  ...MODULES_FILE,
   ...(module ? ["-m", module] : []),
   ...(profile ? ["-p", profile] : []),
 ];
@@ -65,11 +68,12 @@ function keyed(objects: K8sObject[]): Record<string, string> {
   );
 }
 
-async function skaffoldRender(module?: string, profile?: string): Promise<Record<string, string>> {
-  const out = path.join(dir, `render-${module ?? "all"}-${profile ?? "default"}.yaml`);
+/** `skaffold render` of skaffold.modules.yaml (`module` and what it requires, or all), or of skaffold.yaml (`single`). */
+async function skaffoldRender(module?: string, profile?: string, single = false): Promise<Record<string, string>> {
+  const out = path.join(dir, `render-${single ? "single" : (module ?? "modules")}-${profile ?? "default"}.yaml`);
   await skaffold([
     "render",
-    ...flags(module, profile),
+    ...(single ? (profile ? ["-p", profile] : []) : flags(module, profile)),
     "-a",
     buildJson,
     "--offline=true",
@@ -85,7 +89,9 @@ async function skaffoldRender(module?: string, profile?: string): Promise<Record
 }
 
 it("when modules are listed, then skaffold names the whole system and each part of it", async () => {
-  const { modules } = JSON.parse(await skaffold(["inspect", "modules", "list"])) as { modules: { name: string }[] };
+  const { modules } = JSON.parse(await skaffold(["inspect", "modules", "list", ...MODULES_FILE])) as {
+    modules: { name: string }[];
+  };
   expect(modules.map((m) => m.name).sort()).toEqual([...MODULES].sort());
 });
 
@@ -99,12 +105,14 @@ describe.each(PROFILES)("profile %s", (profile) => {
     },
   );
 
-  it("when the whole system renders (no -m), then skaffold's manifests are kustomize's render of the overlay, object for object", async () => {
+  it("when the whole system renders (no -m), then skaffold's manifests are kustomize's render of the overlay and skaffold.yaml's render, object for object", async () => {
     const overlay = profile ?? "dev";
-    expect(await skaffoldRender(undefined, profile)).toEqual(keyed(renderDir(`k8s/overlays/${overlay}`)));
+    const modules = await skaffoldRender(undefined, profile);
+    expect(modules).toEqual(keyed(renderDir(`k8s/overlays/${overlay}`)));
+    expect(modules).toEqual(await skaffoldRender(undefined, profile, true));
   });
 
-  it.each(MODULES.filter((m) => m !== "gacha-platform"))(
+  it.each(MODULES.filter((m) => m !== "all"))(
     "when module %s renders alone, then it is its folders of the overlay and those of what it requires, nothing else",
     async (module) => {
       const folders = CLOSURE[module]!.flatMap(
@@ -116,7 +124,7 @@ describe.each(PROFILES)("profile %s", (profile) => {
   );
 });
 
-it("when a backend developer runs `skaffold dev -m gacha`, then gacha, item, MySQL and observability deploy, and no gateway, auth or web", async () => {
+it("when a backend developer runs `skaffold dev -f skaffold.modules.yaml -m gacha`, then gacha, item, MySQL and observability deploy, and no gateway, auth or web", async () => {
   const kinds = Object.keys(await skaffoldRender("gacha"));
   expect(kinds).toEqual(
     expect.arrayContaining(["Deployment/gacha", "Deployment/item", "StatefulSet/mysql", "Deployment/jaeger"]),

@@ -15,11 +15,6 @@ export function readYaml<T>(relPath: string): T {
   return YAML.parse(readText(relPath)) as T;
 }
 
-/** Every document of a multi-document YAML file (skaffold.yaml: one per module). */
-export function readYamlDocs<T>(relPath: string): T[] {
-  return YAML.parseAllDocuments(readText(relPath)).map((d) => d.toJS() as T);
-}
-
 /**
  * A Compose file: Compose's own tags (`!reset`, `!override`) are read as the plain value they
  * carry; the tests check the tags on the text.

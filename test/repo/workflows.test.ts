@@ -7,15 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { render } from "../../k8s/test/support/repo";
 import { actionlint } from "./actionlint";
-import {
-  clusterMysqlImage,
-  compareVersions,
-  EXACT_VERSION,
-  readText,
-  readYaml,
-  readYamlDocs,
-  repoRoot,
-} from "./support";
+import { clusterMysqlImage, compareVersions, EXACT_VERSION, readText, readYaml, repoRoot } from "./support";
 import { runStep, stepShell, type Step, type Workflow } from "./workflow-run";
 
 const workflowDir = path.join(repoRoot, ".github", "workflows");
@@ -329,8 +321,9 @@ describe("e2e.yml", () => {
   it("when images are built, then BuildKit adds no attestation, so kind can import them from Docker 29's containerd store", () => {
     expect(job.env?.BUILDX_NO_DEFAULT_ATTESTATIONS).toBe("1");
     // skaffold.yaml builds with BuildKit through the docker CLI (useBuildkit), which reads the variable
-    for (const m of readYamlDocs<{ build: { local: { useBuildkit?: boolean } } }>("skaffold.yaml"))
-      expect(m.build.local.useBuildkit).toBe(true);
+    expect(readYaml<{ build: { local: { useBuildkit?: boolean } } }>("skaffold.yaml").build.local.useBuildkit).toBe(
+      true,
+    );
   });
 
   it("when skaffold builds and deploys, then deploy loads every image into kind (--load-images=true), cached or not, and checks status", () => {
@@ -407,9 +400,9 @@ describe("e2e.yml", () => {
       "--build-artifacts",
       '"$RUNNER_TEMP/build.json"',
     ]);
-    const profiles = readYamlDocs<{ profiles?: { name: string; activation?: { command?: string }[] }[] }>(
+    const profiles = readYaml<{ profiles: { name: string; activation?: { command?: string }[] }[] }>(
       "skaffold.yaml",
-    ).flatMap((m) => m.profiles ?? []);
+    ).profiles;
     const e2eImage = profiles.find((p) => p.name === "e2e");
     expect(e2eImage?.activation?.map((a) => a.command)).toEqual(["build", "verify"]);
   });
@@ -456,8 +449,7 @@ describe("e2e.yml's caches", () => {
     expect(key).not.toBe(restoreKeys[0]);
     expect(steps.indexOf(cache)).toBeLessThan(stepIndex(steps, /^npm ci$/));
     // Skaffold finds a cached artifact by its inputDigest tag (a hash of its inputs)
-    for (const m of readYamlDocs<{ build: { tagPolicy: unknown } }>("skaffold.yaml"))
-      expect(m.build.tagPolicy).toEqual({ inputDigest: {} });
+    expect(readYaml<{ build: { tagPolicy: unknown } }>("skaffold.yaml").build.tagPolicy).toEqual({ inputDigest: {} });
   });
 
   it("when e2e builds, then the cached images are loaded before skaffold build and saved after it only on a key miss", () => {

@@ -1,5 +1,6 @@
 // Shared helpers of the Kubernetes / Skaffold tests: repository paths, the
-// rendered overlays (real `kubectl kustomize` or `kustomize build`), skaffold.yaml's modules, file listing.
+// rendered overlays (real `kubectl kustomize` or `kustomize build`), skaffold.yaml and
+// skaffold.modules.yaml, file listing.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -117,10 +118,16 @@ export interface SkaffoldConfig extends SkaffoldPipeline {
   profiles?: (SkaffoldPipeline & { name: string; patches?: JsonPatch[]; activation?: { command?: string }[] })[];
 }
 
-/** Every module of skaffold.yaml (one YAML document each), in file order. */
+export function skaffoldConfig(): SkaffoldConfig {
+  return YAML.parse(fs.readFileSync(path.join(repoRoot, "skaffold.yaml"), "utf8")) as SkaffoldConfig;
+}
+
+// ---- skaffold.modules.yaml ---------------------------------------------------
+
+/** Every module of skaffold.modules.yaml (one YAML document each), in file order. */
 export function skaffoldModules(): SkaffoldConfig[] {
-  return YAML.parseAllDocuments(fs.readFileSync(path.join(repoRoot, "skaffold.yaml"), "utf8")).map((d) => {
-    if (d.errors.length) throw new Error(`skaffold.yaml is not valid YAML: ${d.errors[0]?.message}`);
+  return YAML.parseAllDocuments(fs.readFileSync(path.join(repoRoot, "skaffold.modules.yaml"), "utf8")).map((d) => {
+    if (d.errors.length) throw new Error(`skaffold.modules.yaml is not valid YAML: ${d.errors[0]?.message}`);
     return d.toJS() as SkaffoldConfig;
   });
 }
@@ -128,20 +135,8 @@ export function skaffoldModules(): SkaffoldConfig[] {
 /** The module named `name`. */
 export function skaffoldModule(name: string): SkaffoldConfig {
   const m = skaffoldModules().find((x) => x.metadata?.name === name);
-  if (!m) throw new Error(`skaffold.yaml has no module ${name}`);
+  if (!m) throw new Error(`skaffold.modules.yaml has no module ${name}`);
   return m;
-}
-
-/** The module that builds `image`, with the module's default (dev) pipeline. */
-export function moduleOfImage(image: string): SkaffoldConfig {
-  const m = skaffoldModules().find((x) => x.build?.artifacts?.some((a) => a.image === image));
-  if (!m) throw new Error(`no module of skaffold.yaml builds ${image}`);
-  return m;
-}
-
-/** The dev artifact of `image` (its module's default pipeline). */
-export function devArtifact(image: string): SkaffoldArtifact {
-  return moduleOfImage(image).build!.artifacts!.find((a) => a.image === image)!;
 }
 
 /**
@@ -169,16 +164,14 @@ export function modulePipeline(config: SkaffoldConfig, profile?: string): Skaffo
 }
 
 /**
- * What `skaffold <cmd> [-p profile]` runs with no -m: every module's pipeline under the profile,
- * artifacts, manifests and port-forwards concatenated in module order. `deploy` is the first
- * module's (every module deploys with kubectl; skaffold.test.ts checks each).
+ * What `skaffold -f skaffold.modules.yaml <cmd> [-p profile]` runs with no -m: every module's
+ * pipeline under the profile, artifacts, manifests and port-forwards concatenated in module order.
  */
-export function pipeline(profile?: string): SkaffoldPipeline {
+export function modulesPipeline(profile?: string): SkaffoldPipeline {
   const parts = skaffoldModules().map((m) => modulePipeline(m, profile));
   return {
     build: { artifacts: parts.flatMap((p) => p.build?.artifacts ?? []) },
     manifests: { kustomize: { paths: parts.flatMap((p) => p.manifests?.kustomize?.paths ?? []) } },
-    deploy: parts.find((p) => p.deploy)?.deploy,
     portForward: parts.flatMap((p) => p.portForward ?? []),
   };
 }
@@ -190,7 +183,22 @@ export function artifactDockerfile(a: SkaffoldArtifact): Dockerfile {
 
 /** The Dockerfile of a Node service as the default pipeline's (dev) artifact builds it. */
 export function serviceDockerfile(svc: string): Dockerfile {
-  return artifactDockerfile(devArtifact(svc));
+  const a = skaffoldConfig().build?.artifacts?.find((x) => x.image === svc);
+  if (!a) throw new Error(`artifact ${svc} not in skaffold.yaml`);
+  return artifactDockerfile(a);
+}
+
+/** The pipeline a profile produces: its sections replace the top-level ones wholesale. */
+export function pipeline(config: SkaffoldConfig, profile?: string): SkaffoldPipeline {
+  if (!profile) return config;
+  const p = config.profiles?.find((x) => x.name === profile);
+  if (!p) throw new Error(`skaffold profile ${profile} not found`);
+  return {
+    build: p.build ?? config.build,
+    manifests: p.manifests ?? config.manifests,
+    deploy: p.deploy ?? config.deploy,
+    portForward: p.portForward && p.portForward.length ? p.portForward : config.portForward,
+  };
 }
 
 // ---- files -------------------------------------------------------------------

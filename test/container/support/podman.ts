@@ -2,7 +2,7 @@
 // tier creates is named `gacha-ct-<run>-...` and registered for cleanup.
 import { execFile, spawn } from "node:child_process";
 import path from "node:path";
-import { skaffoldModules } from "../../../k8s/test/support/repo";
+import { skaffoldConfig } from "../../../k8s/test/support/repo";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 /** The services a draw crosses, each with a reload edit (support/edits.ts, which bench:reload iterates too). */
@@ -98,9 +98,7 @@ export interface BuildReport {
  * the shared deps stage cached.
  */
 export async function buildServiceImage(svc: AnyService, target: Target, timeoutMs = 480_000): Promise<BuildReport> {
-  const a = skaffoldModules()
-    .flatMap((m) => m.build?.artifacts ?? [])
-    .find((x) => x.image === svc);
+  const a = skaffoldConfig().build?.artifacts?.find((x) => x.image === svc);
   if (!a?.docker?.dockerfile) throw new Error(`artifact ${svc} not in skaffold.yaml`);
   return buildFromRepoRoot(a.docker.dockerfile, target, imageName(svc, target), timeoutMs, a.docker.buildArgs);
 }

@@ -8,13 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { globMatch } from "../../../k8s/test/support/glob";
-import { skaffoldModules, type SkaffoldArtifact, type SyncRule } from "../../../k8s/test/support/repo";
+import { skaffoldConfig, type SkaffoldArtifact, type SyncRule } from "../../../k8s/test/support/repo";
 import { podmanRaw, type AnyService } from "./podman";
 
 export function artifact(svc: AnyService): SkaffoldArtifact {
-  const a = skaffoldModules()
-    .flatMap((m) => m.build?.artifacts ?? [])
-    .find((x) => x.image === svc);
+  const a = skaffoldConfig().build?.artifacts?.find((x) => x.image === svc);
   if (!a) throw new Error(`skaffold.yaml has no artifact ${svc}`);
   return a;
 }
