@@ -96,6 +96,8 @@ install_packages() {
   command -v openssl >/dev/null || need+=(openssl)
   command -v gcc >/dev/null || need+=(gcc libc6-dev)
   command -v podman >/dev/null || need+=(podman)
+  # podman's network backend (scripts/containers/containers.conf); only recommends of podman
+  [ -x /usr/lib/podman/aardvark-dns ] || need+=(netavark aardvark-dns)
   command -v ipset >/dev/null || need+=(ipset)   # kube-router's network-policy controller
   [ ${#need[@]} -eq 0 ] && return
   log "apt-get install ${need[*]}"

@@ -14,7 +14,10 @@ source "${HERE}/podman-env.sh"
 
 # podman-compose: the compose the quick start's database uses where only podman exists
 # (scripts/local-db.js; test/container/local-db.test.ts)
-PKGS=(podman podman-compose buildah runc debootstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins)
+# netavark + aardvark-dns: containers resolve each other's --network-alias (containers.conf sets
+# the backend); named here because they are only recommends, which `--no-install-recommends`
+# (scripts/cluster/up.sh installs podman that way) leaves out.
+PKGS=(podman podman-compose buildah runc debootstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins netavark aardvark-dns)
 
 if [ "$(id -u)" -ne 0 ]; then
   SUDO=sudo
@@ -28,6 +31,9 @@ if ! command -v podman >/dev/null 2>&1 || ! podman info >/dev/null 2>&1; then
 fi
 for tool in buildah runc debootstrap podman-compose; do
   command -v "$tool" >/dev/null 2>&1 || need_install=1
+done
+for helper in /usr/lib/podman/netavark /usr/lib/podman/aardvark-dns; do
+  [ -x "$helper" ] || need_install=1
 done
 
 if [ "$need_install" -eq 1 ]; then
@@ -50,4 +56,4 @@ podman --version
 buildah --version
 runc --version | head -n1
 debootstrap --version
-podman info --format 'runtime={{.Host.OCIRuntime.Name}} storage={{.Store.GraphDriverName}} root={{.Store.GraphRoot}}'
+podman info --format 'runtime={{.Host.OCIRuntime.Name}} network={{.Host.NetworkBackend}} storage={{.Store.GraphDriverName}} root={{.Store.GraphRoot}}'
