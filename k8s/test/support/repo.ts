@@ -142,7 +142,7 @@ export function skaffoldModule(name: string): SkaffoldConfig {
 /**
  * One module's pipeline under a profile, as Skaffold applies it: the profile's sections replace
  * the module's wholesale (an empty list replaces nothing), then its JSON patches, which here
- * only ever set or remove a whole section (a test forbids list indexes). A module without the
+ * only ever set or remove a whole section or append to a list (a test forbids list indexes). A module without the
  * profile keeps its default pipeline.
  */
 export function modulePipeline(config: SkaffoldConfig, profile?: string): SkaffoldPipeline {
@@ -155,8 +155,13 @@ export function modulePipeline(config: SkaffoldConfig, profile?: string): Skaffo
   };
   for (const patch of p?.patches ?? []) {
     const [section, field, ...rest] = patch.path.split("/").slice(1) as [keyof SkaffoldPipeline, string?, ...string[]];
-    if (rest.length) throw new Error(`profile ${profile}: patch ${patch.path} is deeper than this reader follows`);
-    if (patch.op === "remove" && !field) delete out[section];
+    const append = rest.length === 1 && rest[0] === "-" && patch.op === "add" && field;
+    if (rest.length && !append)
+      throw new Error(`profile ${profile}: patch ${patch.path} is deeper than this reader follows`);
+    if (append) {
+      const list = ((out[section] as Record<string, unknown[]> | undefined)?.[field] ?? []) as unknown[];
+      out[section] = { ...(out[section] as object), [field]: [...list, patch.value] } as never;
+    } else if (patch.op === "remove" && !field) delete out[section];
     else if (patch.op === "add" && field) out[section] = { ...(out[section] as object), [field]: patch.value } as never;
     else throw new Error(`profile ${profile}: patch ${patch.op} ${patch.path} is not one this reader follows`);
   }
@@ -188,17 +193,11 @@ export function serviceDockerfile(svc: string): Dockerfile {
   return artifactDockerfile(a);
 }
 
-/** The pipeline a profile produces: its sections replace the top-level ones wholesale. */
+/** The pipeline a profile of skaffold.yaml produces (modulePipeline), the profile required to exist. */
 export function pipeline(config: SkaffoldConfig, profile?: string): SkaffoldPipeline {
-  if (!profile) return config;
-  const p = config.profiles?.find((x) => x.name === profile);
-  if (!p) throw new Error(`skaffold profile ${profile} not found`);
-  return {
-    build: p.build ?? config.build,
-    manifests: p.manifests ?? config.manifests,
-    deploy: p.deploy ?? config.deploy,
-    portForward: p.portForward && p.portForward.length ? p.portForward : config.portForward,
-  };
+  if (profile && !config.profiles?.some((x) => x.name === profile))
+    throw new Error(`skaffold profile ${profile} not found`);
+  return modulePipeline(config, profile);
 }
 
 // ---- files -------------------------------------------------------------------
