@@ -48,8 +48,9 @@ fi
 
 # podman under the CNI backend (before containers.conf chose netavark) left its bridge with the
 # same 10.88.0.1/16 as netavark's podman0: the kernel then routes the default network's traffic
-# into the dead bridge, and no published port or container IP answers.
-if ip link show cni-podman0 >/dev/null 2>&1; then
+# into the dead bridge, and no published port or container IP answers. Only when no container
+# is attached to it: podman without this project's CONTAINERS_CONF may still use CNI.
+if ip link show cni-podman0 >/dev/null 2>&1 && [ -z "$(ip -o link show master cni-podman0)" ]; then
   echo "install-podman: removing CNI's leftover bridge cni-podman0 (netavark's podman0 uses its subnet)"
   $SUDO ip link delete cni-podman0
 fi
